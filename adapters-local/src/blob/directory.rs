@@ -1,0 +1,222 @@
+//! Blobs as files in a local directory, through object_store's `LocalFileSystem`.
+//!
+//! Durability comes from `LocalFileSystem::with_fsync`: an upload's file is synced *before* the
+//! rename that publishes it, then its directory (and every directory the upload created) after,
+//! so a `put` that returned `Ok` survives power loss and a crash never exposes a half-written
+//! object. Syncing only after the rename, as an outside hook would, leaves a window in which the
+//! name is durable but the bytes are not.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use lightbox_ports::BlobError;
+use object_store::local::LocalFileSystem;
+
+use super::errors::{from_io, from_write};
+use super::object_blob_store::{Medium, ObjectBlobStore};
+
+/// Directory levels kept when tidying: `images/` and the 256 `images/<xx>/` fan-out directories
+/// are shared by every image and few, and keeping them means tidying never races an upload of
+/// another image that is creating them. Only per-image directories (millions) are removed.
+const SHARED_DEPTH: usize = 2;
+
+/// A local directory as a medium.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    /// The store's root, canonical, as object_store resolves keys against it.
+    root: Arc<PathBuf>,
+}
+
+/// A blob store in a local directory.
+pub type FsBlobStore = ObjectBlobStore<Directory>;
+
+impl ObjectBlobStore<Directory> {
+    /// Opens (creating it if needed) the store rooted at `root`. Blocks briefly on the
+    /// filesystem, so call it at start-up.
+    ///
+    /// # Errors
+    /// [`BlobError::InsufficientStorage`] or [`BlobError::Unavailable`] when the directory cannot
+    /// be created or resolved.
+    pub fn open(root: &Path) -> Result<Self, BlobError> {
+        fs::create_dir_all(root).map_err(from_io)?;
+        // The root itself must survive a crash too: object_store syncs only what it creates.
+        sync_directory(root).map_err(from_io)?;
+        if let Some(parent) = root
+            .parent()
+            .filter(|parent| !parent.as_os_str().is_empty())
+        {
+            sync_directory(parent).map_err(from_io)?;
+        }
+        let root = fs::canonicalize(root).map_err(from_io)?;
+        let store = LocalFileSystem::new_with_prefix(&root)
+            .map_err(from_write)?
+            .with_fsync(true);
+        let medium = Directory {
+            root: Arc::new(root),
+        };
+        Ok(Self::on_medium(Arc::new(store), medium))
+    }
+}
+
+impl Directory {
+    /// The directory the objects are in.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+}
+
+#[async_trait]
+impl Medium for Directory {
+    async fn check_ready(&self) -> Result<(), BlobError> {
+        let root = Arc::clone(&self.root);
+        tokio::task::spawn_blocking(move || probe_writable(&root))
+            .await
+            .map_err(BlobError::unavailable)?
+            .map_err(BlobError::unavailable)
+    }
+
+    async fn tidy(&self, prefix: &str) {
+        let root = Arc::clone(&self.root);
+        let prefix = prefix.to_owned();
+        if let Err(error) = tokio::task::spawn_blocking(move || tidy(&root, &prefix)).await {
+            tracing::warn!(error = %error, "tidying the blob directory failed");
+        }
+    }
+}
+
+/// Why the directory cannot take writes. Only logged, so it may name the path.
+#[derive(Debug, thiserror::Error)]
+#[error("the blob directory {path} {problem}")]
+struct NotWritable {
+    path: PathBuf,
+    problem: &'static str,
+    #[source]
+    source: Option<io::Error>,
+}
+
+/// Checks the root still exists as a directory and takes a file. Writing through object_store
+/// would not do: it recreates a missing root, hiding, say, an unmounted volume.
+fn probe_writable(root: &Path) -> Result<(), NotWritable> {
+    let fail = |problem, source| NotWritable {
+        path: root.to_owned(),
+        problem,
+        source,
+    };
+    match fs::metadata(root) {
+        Ok(metadata) if metadata.is_dir() => {}
+        Ok(_) => return Err(fail("is not a directory", None)),
+        Err(error) => return Err(fail("cannot be found or read", Some(error))),
+    }
+    // A unique name, so that concurrent probes never remove each other's file.
+    let probe = root.join(format!(".ready-probe-{}", uuid::Uuid::now_v7()));
+    fs::write(&probe, b"ready").map_err(|error| fail("does not accept writes", Some(error)))?;
+    fs::remove_file(&probe).map_err(|error| fail("does not allow removing files", Some(error)))
+}
+
+/// Removes what deleting the objects under `prefix` (or a failed upload to the key `prefix`)
+/// left: for a directory prefix, its tree's empty directories and any staging files of uploads
+/// that died with a crash; then each empty ancestor above the shared levels.
+fn tidy(root: &Path, prefix: &str) {
+    let (directory, whole_tree) = match prefix.strip_suffix('/') {
+        Some(directory) => (directory, true),
+        None => (
+            prefix.rsplit_once('/').map_or("", |(parent, _)| parent),
+            false,
+        ),
+    };
+    // Joined part by part, so that no spelling of the prefix can point outside the root.
+    let mut current = root.to_owned();
+    let mut depth = 0;
+    for part in directory.split('/').filter(|part| !part.is_empty()) {
+        if part == "." || part == ".." {
+            return;
+        }
+        current.push(part);
+        depth += 1;
+    }
+    if whole_tree && depth > SHARED_DEPTH {
+        clear_tree(&current);
+    }
+    while depth > SHARED_DEPTH {
+        match fs::remove_dir(&current) {
+            Ok(()) => {}
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+            // Not empty (another object, or an upload in progress) or not ours to remove.
+            Err(_) => return,
+        }
+        match current.parent() {
+            Some(parent) => current = parent.to_owned(),
+            None => return,
+        }
+        depth -= 1;
+    }
+}
+
+/// Empties `directory` of subdirectories left empty and of staging files, bottom up, leaving
+/// anything else (which would be an object) in place.
+fn clear_tree(directory: &Path) {
+    let Ok(entries) = fs::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(kind) if kind.is_dir() => {
+                clear_tree(&path);
+                // Fails, as it should, when something is left inside.
+                let _ = fs::remove_dir(&path);
+            }
+            Ok(kind) if kind.is_file() && is_staging_file(&entry.file_name()) => {
+                let _ = fs::remove_file(&path);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// object_store writes an upload to `<key>#<n>` and renames it into place on completion; it
+/// refuses keys of that shape, so such a file is never an object.
+fn is_staging_file(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.rsplit_once('#').is_some_and(|(stem, counter)| {
+        !stem.is_empty() && !counter.is_empty() && counter.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// fsync on a directory makes the entries in it durable.
+fn sync_directory(path: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(path)?.sync_all()
+    }
+    // Directories cannot be opened for syncing elsewhere; their entries are journaled instead.
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_object_store_staging_names_count_as_staging_files() {
+        for staging in ["original#1", "thumb.jpg#12"] {
+            assert!(is_staging_file(std::ffi::OsStr::new(staging)), "{staging}");
+        }
+        for object in [
+            "original",
+            "#1",
+            "original#",
+            "original#x1",
+            ".ready-probe-1",
+        ] {
+            assert!(!is_staging_file(std::ffi::OsStr::new(object)), "{object}");
+        }
+    }
+}

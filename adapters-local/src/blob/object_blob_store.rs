@@ -1,0 +1,184 @@
+//! The blob store port written once over any object_store backend; a [`Medium`] supplies the
+//! little that differs between a directory and memory.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use futures::{StreamExt, TryStreamExt, future};
+use lightbox_domain::range::ByteRange;
+use lightbox_ports::failure::Cause;
+use lightbox_ports::{BlobContent, BlobError, BlobKey, BlobStore, UploadStream};
+use object_store::path::Path;
+use object_store::{
+    GetOptions, GetRange, MultipartUpload, ObjectStore, ObjectStoreExt, WriteMultipart,
+};
+
+use super::errors::{from_read, from_write};
+use super::reading::content_stream;
+
+/// Bytes gathered before they are written as one part: large enough that a part is one cheap
+/// write, small enough that an upload never holds more than a few of them in memory.
+const PART_SIZE: usize = 1024 * 1024;
+
+/// Parts written at once. With [`PART_SIZE`], an upload holds at most ~3 MiB however large it is.
+const PARTS_IN_FLIGHT: usize = 2;
+
+/// Where a store's objects live, and what that changes about readiness and tidying up.
+#[async_trait]
+pub trait Medium: fmt::Debug + Send + Sync + 'static {
+    /// Whether the medium accepts writes now.
+    ///
+    /// # Errors
+    /// [`BlobError::Unavailable`] naming the problem.
+    async fn check_ready(&self) -> Result<(), BlobError>;
+
+    /// Tidies up after the objects under `prefix` were deleted, or after an upload to the key
+    /// `prefix` failed: removes what they leave behind (such as empty directories). Best effort,
+    /// since leftovers are invisible to readers.
+    async fn tidy(&self, prefix: &str);
+}
+
+/// A [`BlobStore`] over an object_store backend kept on the medium `M`.
+#[derive(Debug, Clone)]
+pub struct ObjectBlobStore<M> {
+    store: Arc<dyn ObjectStore>,
+    medium: M,
+}
+
+impl<M: Medium> ObjectBlobStore<M> {
+    pub(super) fn on_medium(store: Arc<dyn ObjectStore>, medium: M) -> Self {
+        Self { store, medium }
+    }
+
+    /// The medium the objects live on.
+    pub fn medium(&self) -> &M {
+        &self.medium
+    }
+}
+
+#[async_trait]
+impl<M: Medium> BlobStore for ObjectBlobStore<M> {
+    async fn put(&self, key: &BlobKey, body: UploadStream) -> Result<(), BlobError> {
+        let outcome = self.write(key, body).await;
+        if outcome.is_err() {
+            self.medium.tidy(key.as_str()).await;
+        }
+        outcome
+    }
+
+    async fn get(&self, key: &BlobKey, range: Option<ByteRange>) -> Result<BlobContent, BlobError> {
+        let location = object_path(key.as_str())?;
+        let options = GetOptions {
+            // object_store ranges exclude their end; `ByteRange` includes it.
+            range: range.map(|range| GetRange::Bounded(range.start..range.end.saturating_add(1))),
+            ..GetOptions::default()
+        };
+        let result = self
+            .store
+            .get_opts(&location, options)
+            .await
+            .map_err(from_read)?;
+        let length = result.range.end - result.range.start;
+        Ok(BlobContent {
+            stream: content_stream(result),
+            length,
+        })
+    }
+
+    async fn delete_prefix(&self, prefix: &str) -> Result<(), BlobError> {
+        // An empty prefix would name every object in the store: a bug upstream must not be able
+        // to turn into deleting everything.
+        if prefix.trim_matches('/').is_empty() {
+            return Err(BlobError::unavailable(Cause(
+                "refusing to delete with an empty prefix".to_owned(),
+            )));
+        }
+        // object_store lists whole path segments, while the port's prefix is plain text: list
+        // the deepest complete directory and keep what starts with the text.
+        let directory = prefix
+            .rsplit_once('/')
+            .map_or("", |(directory, _)| directory);
+        let listed: Vec<Path> = self
+            .store
+            .list(Some(&object_path(directory)?))
+            .map_ok(|meta| meta.location)
+            .try_filter(|location| future::ready(location.as_ref().starts_with(prefix)))
+            .try_collect()
+            .await
+            .map_err(from_write)?;
+        for location in listed {
+            match self.store.delete(&location).await {
+                // Gone already (a racing delete): that is what was wanted.
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(error) => return Err(from_write(error)),
+            }
+        }
+        self.medium.tidy(prefix).await;
+        Ok(())
+    }
+
+    async fn presigned_get(
+        &self,
+        _key: &BlobKey,
+        _expires_in: Duration,
+    ) -> Result<Option<String>, BlobError> {
+        // Neither a directory nor memory can serve a URL by itself; the service signs its own.
+        Ok(None)
+    }
+
+    async fn check_ready(&self) -> Result<(), BlobError> {
+        self.medium.check_ready().await
+    }
+}
+
+impl<M: Medium> ObjectBlobStore<M> {
+    /// Streams `body` into a multipart upload at `key` and completes it, or aborts it.
+    async fn write(&self, key: &BlobKey, body: UploadStream) -> Result<(), BlobError> {
+        let upload = self.start_upload(object_path(key.as_str())?).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+        match write_body(&mut writer, body).await {
+            // `finish` aborts the upload itself when completing fails.
+            Ok(()) => writer.finish().await.map(drop).map_err(from_write),
+            Err(error) => {
+                if let Err(abort) = writer.abort().await {
+                    tracing::warn!(%key, error = %abort, "aborting a failed upload failed");
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// Starts a multipart upload on a blocking thread: object_store's local store creates the
+    /// upload's directories (fsyncing the new ones) and its staging file synchronously inside
+    /// `put_multipart`, which would otherwise stall an async worker for milliseconds.
+    async fn start_upload(&self, location: Path) -> Result<Box<dyn MultipartUpload>, BlobError> {
+        let store = Arc::clone(&self.store);
+        let runtime = tokio::runtime::Handle::current();
+        tokio::task::spawn_blocking(move || runtime.block_on(store.put_multipart(&location)))
+            .await
+            .map_err(BlobError::unavailable)?
+            .map_err(from_write)
+    }
+}
+
+/// Hands the body to `writer` as it arrives, holding back while [`PARTS_IN_FLIGHT`] parts are
+/// being written. Stops at the body's first error, dropping the rest of the stream unread.
+async fn write_body(writer: &mut WriteMultipart, mut body: UploadStream) -> Result<(), BlobError> {
+    while let Some(chunk) = body.next().await {
+        let bytes = chunk.map_err(BlobError::Body)?;
+        writer
+            .wait_for_capacity(PARTS_IN_FLIGHT)
+            .await
+            .map_err(from_write)?;
+        writer.put(bytes);
+    }
+    Ok(())
+}
+
+/// The object_store path of a key or prefix. Keys are built from ids only, so a refusal here
+/// is a bug, reported as the store being unavailable rather than as a panic.
+fn object_path(text: &str) -> Result<Path, BlobError> {
+    Path::parse(text).map_err(BlobError::unavailable)
+}

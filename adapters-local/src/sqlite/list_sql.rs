@@ -1,0 +1,159 @@
+//! The SQL of a listing, built in one place so that the repository runs it and the query-plan
+//! test examines exactly the same text and bindings.
+//!
+//! Shapes: without tags, the page is read from `images` through the index the planner picks
+//! for the equality filters present (see the migration); with tags, it is driven from the first
+//! tag's range of `image_tags_by_owner_tag` (`CROSS JOIN` pins that order, since SQLite without
+//! statistics cannot know a tag is selective), and the other tags are checked by primary key.
+//! Position and date bounds are put on the driving table's `(created_at, id)` columns so they
+//! narrow the index range instead of filtering rows after it.
+
+use chrono::{DateTime, Utc};
+use lightbox_domain::listing::{ListQuery, SortOrder};
+use sqlx::{QueryBuilder, Sqlite};
+
+/// The columns of `images` that make a `StoredImage`, read through the alias `i`.
+macro_rules! image_columns {
+    () => {
+        "i.id, i.owner_id, i.title, i.description, i.visibility, i.content_type, i.size_bytes, \
+         i.width, i.height, i.sha256, i.original_filename, i.created_at, i.updated_at, \
+         i.version, i.blurhash"
+    };
+}
+pub(super) use image_columns;
+
+/// The statement for one page of `query`: up to `limit + 1` rows of `images`. `lead` is put
+/// before it (empty to run it, `EXPLAIN QUERY PLAN ` to examine it).
+pub(crate) fn list_statement(lead: &str, query: &ListQuery) -> QueryBuilder<Sqlite> {
+    let filter = &query.filter;
+    let mut sql = QueryBuilder::new(lead);
+    sql.push(concat!("SELECT ", image_columns!()));
+
+    // The driving table: its (created_at, id) columns carry the order and every range.
+    let mut tags = filter.tags.iter();
+    let (driver, id_column) = match tags.next() {
+        Some(first) => {
+            sql.push(" FROM image_tags AS t CROSS JOIN images AS i ON i.id = t.image_id");
+            sql.push(" WHERE t.owner_id = ")
+                .push_bind(filter.owner.as_str().to_owned());
+            sql.push(" AND t.tag = ")
+                .push_bind(first.as_str().to_owned());
+            ("t", "image_id")
+        }
+        None => {
+            sql.push(" FROM images AS i WHERE i.owner_id = ")
+                .push_bind(filter.owner.as_str().to_owned());
+            ("i", "id")
+        }
+    };
+    for tag in tags {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM image_tags AS o WHERE o.image_id = t.image_id AND o.tag = ",
+        )
+        .push_bind(tag.as_str().to_owned())
+        .push(")");
+    }
+
+    if let Some(prefix) = &filter.title_prefix {
+        sql.push(" AND i.title_key >= ")
+            .push_bind(prefix.key().to_owned());
+        // Without an upper bound (a prefix of only U+10FFFF) the lower bound alone is exact.
+        if let Some(upper) = prefix_successor(prefix.key()) {
+            sql.push(" AND i.title_key < ").push_bind(upper);
+        }
+    }
+    if let Some(format) = filter.content_type {
+        sql.push(" AND i.content_type = ")
+            .push_bind(format.mime_type());
+    }
+    if let Some(visibility) = filter.visibility {
+        sql.push(" AND i.visibility = ")
+            .push_bind(visibility.as_str());
+    }
+    if let Some(after) = filter.created_after {
+        sql.push(format_args!(" AND {driver}.created_at >= "))
+            .push_bind(micros(after));
+    }
+    if let Some(before) = filter.created_before {
+        sql.push(format_args!(" AND {driver}.created_at < "))
+            .push_bind(micros(before));
+    }
+
+    let (direction, beyond) = match query.order {
+        SortOrder::Newest => ("DESC", "<"),
+        SortOrder::Oldest => ("ASC", ">"),
+    };
+    if let Some(position) = &query.after {
+        sql.push(format_args!(
+            " AND ({driver}.created_at, {driver}.{id_column}) {beyond} ("
+        ))
+        .push_bind(micros(position.created_at))
+        .push(", ")
+        .push_bind(*position.id.as_uuid())
+        .push(")");
+    }
+    sql.push(format_args!(
+        " ORDER BY {driver}.created_at {direction}, {driver}.{id_column} {direction} LIMIT "
+    ));
+    // The page and one more row, which tells the caller another page exists.
+    let limit = i64::try_from(query.limit.get())
+        .unwrap_or(i64::MAX)
+        .saturating_add(1);
+    sql.push_bind(limit);
+    sql
+}
+
+fn micros(time: DateTime<Utc>) -> i64 {
+    time.timestamp_micros()
+}
+
+/// The least string greater than every string that starts with `prefix`, if there is one.
+///
+/// SQLite compares TEXT bytewise, and UTF-8 byte order is code-point order, so the range
+/// `[prefix, successor)` holds exactly the strings starting with `prefix`: the successor is the
+/// prefix with its last character replaced by the next character. U+10FFFF has no next character
+/// and is dropped (carrying to the one before); the surrogate gap is skipped.
+pub(crate) fn prefix_successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last {
+            '\u{D7FF}' => Some('\u{E000}'),
+            other => char::from_u32(u32::from(other) + 1),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn successors_of_ascii_unicode_and_edge_characters() {
+        assert_eq!(prefix_successor("sun").as_deref(), Some("suo"));
+        assert_eq!(prefix_successor("äpfel").as_deref(), Some("äpfem"));
+        assert_eq!(prefix_successor("東").as_deref(), Some("杲"));
+        assert_eq!(prefix_successor("a\u{D7FF}").as_deref(), Some("a\u{E000}"));
+        assert_eq!(prefix_successor("a\u{10FFFF}").as_deref(), Some("b"));
+        assert_eq!(prefix_successor("\u{10FFFF}"), None);
+        assert_eq!(prefix_successor(""), None);
+    }
+
+    proptest! {
+        #[test]
+        fn the_range_holds_exactly_the_strings_with_the_prefix(prefix in "\\PC{1,6}", rest in "\\PC{0,6}", other in "\\PC{0,8}") {
+            let upper = prefix_successor(&prefix);
+            let in_range = |text: &str| {
+                text >= prefix.as_str() && upper.as_deref().is_none_or(|upper| text < upper)
+            };
+            let extended = format!("{prefix}{rest}");
+            prop_assert!(in_range(&extended));
+            prop_assert_eq!(in_range(&other), other.starts_with(prefix.as_str()));
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Writing images: create (with its idempotency claim), conditional update, delete.
+//!
+//! Write transactions start with `BEGIN IMMEDIATE`, taking SQLite's write lock before their
+//! first read: a concurrent writer then waits (up to the busy timeout) instead of both reading
+//! the same state and one failing on upgrade, so "check the claim, then insert" and "check the
+//! version, then rewrite tags" are each one serialized step.
+
+use lightbox_domain::ids::ImageId;
+use lightbox_domain::image::{ImageRecord, Version};
+use lightbox_ports::{CreateOutcome, IdempotencyClaim, RepoError};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::claims;
+use super::errors::{from_sqlx, is_unique_violation};
+use super::stored::StoredImage;
+
+pub(super) async fn create(
+    pool: &SqlitePool,
+    image: &ImageRecord,
+    claim: Option<&IdempotencyClaim>,
+) -> Result<CreateOutcome, RepoError> {
+    let stored = StoredImage::from_record(image)?;
+    let mut transaction = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(from_sqlx)?;
+    if let Some(claim) = claim {
+        claims::purge_expired(&mut transaction, claim).await?;
+        if let Some(outcome) = claims::outcome_of_live_claim(&mut transaction, claim).await? {
+            // Committed rather than dropped, so that the purge above is kept.
+            transaction.commit().await.map_err(from_sqlx)?;
+            return Ok(outcome);
+        }
+    }
+    insert_image(&mut transaction, &stored).await?;
+    insert_tags(&mut transaction, &stored).await?;
+    if let Some(claim) = claim {
+        claims::record(&mut transaction, claim, &stored).await?;
+    }
+    transaction.commit().await.map_err(from_sqlx)?;
+    Ok(CreateOutcome::Created)
+}
+
+pub(super) async fn update(
+    pool: &SqlitePool,
+    image: &ImageRecord,
+    expected: Version,
+) -> Result<(), RepoError> {
+    let stored = StoredImage::from_record(image)?;
+    // A version beyond SQLite's integers cannot be stored, so it matches no row either way.
+    let expected = i64::try_from(expected.get()).unwrap_or(i64::MAX);
+    let mut transaction = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(from_sqlx)?;
+    let updated = sqlx::query(
+        "UPDATE images SET title = ?, title_key = ?, description = ?, visibility = ?, \
+         updated_at = ?, version = ? WHERE id = ? AND version = ?",
+    )
+    .bind(&stored.title)
+    .bind(stored.title_key())
+    .bind(&stored.description)
+    .bind(&stored.visibility)
+    .bind(stored.updated_at)
+    .bind(stored.version)
+    .bind(stored.id)
+    .bind(expected)
+    .execute(&mut *transaction)
+    .await
+    .map_err(from_sqlx)?;
+    if updated.rows_affected() == 0 {
+        let exists: Option<i64> = sqlx::query_scalar("SELECT 1 FROM images WHERE id = ?")
+            .bind(stored.id)
+            .fetch_optional(&mut *transaction)
+            .await
+            .map_err(from_sqlx)?;
+        return Err(match exists {
+            Some(_) => RepoError::VersionConflict,
+            None => RepoError::NotFound,
+        });
+    }
+    sqlx::query("DELETE FROM image_tags WHERE image_id = ?")
+        .bind(stored.id)
+        .execute(&mut *transaction)
+        .await
+        .map_err(from_sqlx)?;
+    insert_tags(&mut transaction, &stored).await?;
+    transaction.commit().await.map_err(from_sqlx)
+}
+
+pub(super) async fn delete(pool: &SqlitePool, id: &ImageId) -> Result<(), RepoError> {
+    // One statement, so no transaction is needed: the tags go with it through ON DELETE CASCADE.
+    let deleted = sqlx::query("DELETE FROM images WHERE id = ?")
+        .bind(*id.as_uuid())
+        .execute(pool)
+        .await
+        .map_err(from_sqlx)?;
+    if deleted.rows_affected() == 0 {
+        return Err(RepoError::NotFound);
+    }
+    Ok(())
+}
+
+async fn insert_image(
+    connection: &mut SqliteConnection,
+    image: &StoredImage,
+) -> Result<(), RepoError> {
+    let inserted = sqlx::query(
+        "INSERT INTO images (id, owner_id, title, title_key, description, visibility, \
+         content_type, size_bytes, width, height, sha256, original_filename, created_at, \
+         updated_at, version, blurhash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(image.id)
+    .bind(&image.owner_id)
+    .bind(&image.title)
+    .bind(image.title_key())
+    .bind(&image.description)
+    .bind(&image.visibility)
+    .bind(&image.content_type)
+    .bind(image.size_bytes)
+    .bind(image.width)
+    .bind(image.height)
+    .bind(&image.sha256)
+    .bind(&image.original_filename)
+    .bind(image.created_at)
+    .bind(image.updated_at)
+    .bind(image.version)
+    .bind(&image.blurhash)
+    .execute(connection)
+    .await;
+    match inserted {
+        Ok(_) => Ok(()),
+        Err(error) if is_unique_violation(&error) => Err(RepoError::AlreadyExists),
+        Err(error) => Err(from_sqlx(error)),
+    }
+}
+
+/// Inserts the tag rows of `image`, whose `images` row must exist. `owner_id` and `created_at`
+/// are copied from that row in SQL, so the denormalized copies can never disagree with it, and
+/// the tags arrive as one JSON array so that any number of them is a single statement.
+async fn insert_tags(
+    connection: &mut SqliteConnection,
+    image: &StoredImage,
+) -> Result<(), RepoError> {
+    if image.tags.is_empty() {
+        return Ok(());
+    }
+    let tags = serde_json::to_string(&image.tags).map_err(RepoError::unavailable)?;
+    sqlx::query(
+        "INSERT INTO image_tags (image_id, tag, owner_id, created_at) \
+         SELECT i.id, j.value, i.owner_id, i.created_at FROM images AS i, json_each(?) AS j \
+         WHERE i.id = ?",
+    )
+    .bind(tags)
+    .bind(image.id)
+    .execute(connection)
+    .await
+    .map_err(from_sqlx)?;
+    Ok(())
+}

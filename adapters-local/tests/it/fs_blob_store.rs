@@ -1,0 +1,110 @@
+//! What only a directory can show: no staging files or empty directories are left behind by
+//! aborted uploads or deletes, and readiness notices a missing directory.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use bytes::Bytes;
+use futures::{StreamExt, stream};
+use lightbox_adapters_local::FsBlobStore;
+use lightbox_domain::ids::ImageId;
+use lightbox_ports::{BlobError, BlobKey, BlobStore, UploadStream};
+
+/// Every file and directory under `root`, relative to it, sorted.
+fn tree(root: &Path) -> Vec<String> {
+    fn walk(root: &Path, directory: &Path, found: &mut Vec<String>) {
+        for entry in std::fs::read_dir(directory).unwrap() {
+            let path: PathBuf = entry.unwrap().path();
+            let relative = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() {
+                found.push(format!("{relative}/"));
+                walk(root, &path, found);
+            } else {
+                found.push(relative);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(root, root, &mut found);
+    found.sort();
+    found
+}
+
+fn body(chunks: Vec<io::Result<Bytes>>) -> UploadStream {
+    stream::iter(chunks).boxed()
+}
+
+#[tokio::test]
+async fn an_aborted_upload_leaves_no_staging_file_and_no_image_directory() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().join("blobs");
+    let store = FsBlobStore::open(&root).unwrap();
+    let id = ImageId::generate();
+    let failing = body(vec![
+        Ok(Bytes::from(vec![1; 3 * 1024 * 1024])),
+        Err(io::Error::other("the client went away")),
+    ]);
+    assert!(matches!(
+        store.put(&BlobKey::original(&id), failing).await,
+        Err(BlobError::Body(_))
+    ));
+    // Only the shared fan-out levels may stay.
+    let fan_out = &id.to_string()[34..];
+    let left = tree(&root);
+    assert!(
+        left.is_empty() || left == ["images/".to_owned(), format!("images/{fan_out}/")],
+        "left behind: {left:?}"
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_image_removes_its_directory_and_crash_leftovers() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().join("blobs");
+    let store = FsBlobStore::open(&root).unwrap();
+    let id = ImageId::generate();
+    for key in [
+        BlobKey::original(&id),
+        BlobKey::derived(&id, "thumbnails/256.jpg"),
+    ] {
+        store
+            .put(&key, body(vec![Ok(Bytes::from_static(b"bytes"))]))
+            .await
+            .unwrap();
+    }
+    // What an upload interrupted by a crash leaves: a staging file beside the original.
+    let image_directory = root.join(BlobKey::image_prefix(&id));
+    std::fs::write(image_directory.join("derived.webp#1"), b"half").unwrap();
+
+    store
+        .delete_prefix(&BlobKey::image_prefix(&id))
+        .await
+        .unwrap();
+    assert!(!image_directory.exists(), "left behind: {:?}", tree(&root));
+}
+
+#[tokio::test]
+async fn the_store_is_not_ready_without_its_directory() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().join("blobs");
+    let store = FsBlobStore::open(&root).unwrap();
+    store.check_ready().await.unwrap();
+    assert!(
+        tree(&root).is_empty(),
+        "the readiness probe was left behind"
+    );
+
+    std::fs::remove_dir(&root).unwrap();
+    let error = store.check_ready().await.unwrap_err();
+    assert!(matches!(error, BlobError::Unavailable(_)));
+    let cause = std::error::Error::source(&error)
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    assert!(cause.contains("blob directory"), "{cause}");
+    // Readiness must not paper over the problem by recreating the directory.
+    assert!(!root.exists());
+}

@@ -1,0 +1,242 @@
+//! Loading and validating settings: defaults, the TOML file, the environment winning, and one
+//! line naming the setting for every bad value. The environment is passed explicitly, so these
+//! tests never race on the process's variables.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn toml(text: &str) -> tempfile::NamedTempFile {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(text.as_bytes()).unwrap();
+    file
+}
+
+fn error(file: Option<&std::path::Path>, pairs: &[(&str, &str)]) -> String {
+    Settings::from_sources(file, env(pairs))
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn defaults_are_the_contracts() {
+    let settings = Settings::from_sources(None, env(&[])).unwrap();
+    assert_eq!(settings, Settings::default());
+    assert_eq!(settings.bind, "127.0.0.1:8080");
+    assert_eq!(settings.backend, BackendKind::Local);
+    assert_eq!(settings.data_dir, PathBuf::from("./data"));
+    assert_eq!(settings.s3_bucket, "lightbox-images");
+    assert_eq!(settings.dynamodb_table, "lightbox-images");
+    assert_eq!(settings.auth, AuthMode::Header);
+    assert_eq!(settings.max_upload_bytes, 10_485_760);
+    assert_eq!(settings.signing_key, None);
+    assert_eq!(settings.log, "info");
+    assert_eq!(settings.log_format, LogFormat::Text);
+    assert_eq!(settings.url_ttl_seconds, 3600);
+    assert_eq!(
+        (settings.max_side, settings.max_pixels, settings.max_frames),
+        (16_384, 50_000_000, 1_000)
+    );
+    assert_eq!(
+        (settings.rate_limit_rps, settings.rate_limit_burst),
+        (0, None)
+    );
+    assert_eq!(
+        (settings.quota_max_images, settings.quota_max_bytes),
+        (None, None)
+    );
+    assert_eq!(settings.jwt_leeway_seconds, 30);
+}
+
+#[test]
+fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
+    let file = toml(
+        "bind = \"0.0.0.0:9000\"\nmax_upload_bytes = 2048\nmax_side = \"100\"\nlog_format = \"json\"\n\
+         public_url = \"https://img.example.com/\"\nquota_max_images = 5\n",
+    );
+    let settings = Settings::from_sources(
+        Some(file.path()),
+        env(&[
+            ("LIGHTBOX_MAX_UPLOAD_BYTES", "4096"),
+            ("OTHER_VAR", "x"),
+            ("LIGHTBOX_UNKNOWN", "y"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(settings.bind, "0.0.0.0:9000");
+    assert_eq!(settings.max_upload_bytes, 4096);
+    assert_eq!(settings.max_side, 100);
+    assert_eq!(settings.log_format, LogFormat::Json);
+    assert_eq!(
+        settings.public_url.as_deref(),
+        Some("https://img.example.com/")
+    );
+    assert_eq!(settings.quota_max_images, Some(5));
+    let validated = settings.validate().unwrap();
+    assert_eq!(
+        validated.public_url.as_deref(),
+        Some("https://img.example.com")
+    );
+    assert_eq!(validated.limits.max_upload_bytes(), 4096);
+}
+
+#[test]
+fn environment_values_are_taken_verbatim() {
+    // figment would read these as a number and a list; a key must stay exactly as written.
+    let key = "0123456789012345678901234567890123";
+    let settings = Settings::from_sources(
+        None,
+        env(&[
+            ("LIGHTBOX_SIGNING_KEY", key),
+            ("LIGHTBOX_DATA_DIR", "[data]"),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(settings.signing_key.as_ref().map(Secret::expose), Some(key));
+    assert_eq!(settings.data_dir, PathBuf::from("[data]"));
+}
+
+#[test]
+fn an_empty_optional_value_means_unset() {
+    let settings = Settings::from_sources(
+        None,
+        env(&[
+            ("LIGHTBOX_PUBLIC_URL", ""),
+            ("LIGHTBOX_QUOTA_MAX_BYTES", " "),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(settings.public_url, None);
+    assert_eq!(settings.quota_max_bytes, None);
+}
+
+#[test]
+fn a_bad_value_is_one_line_naming_the_setting_where_it_was_written() {
+    assert_eq!(
+        error(None, &[("LIGHTBOX_MAX_UPLOAD_BYTES", "ten")]),
+        "LIGHTBOX_MAX_UPLOAD_BYTES: invalid digit found in string"
+    );
+    assert_eq!(
+        error(None, &[("LIGHTBOX_MAX_UPLOAD_BYTES", "0")]),
+        "LIGHTBOX_MAX_UPLOAD_BYTES: must be greater than zero"
+    );
+    let file = toml("max_frames = -3\n");
+    let message = error(Some(file.path()), &[]);
+    assert!(message.starts_with("max_frames (in "), "{message}");
+    assert!(
+        message.ends_with("): invalid digit found in string"),
+        "{message}"
+    );
+    let broken = toml("max_side = \n[x\n");
+    let message = error(Some(broken.path()), &[]);
+    assert!(message.starts_with("--config "), "{message}");
+    assert!(!message.contains('\n'), "{message}");
+}
+
+#[test]
+fn every_kind_of_bad_setting_is_refused() {
+    for (pairs, expected) in [
+        (vec![("LIGHTBOX_BIND", "localhost")], "LIGHTBOX_BIND: "),
+        (
+            vec![("LIGHTBOX_BIND", "127.0.0.1:99999")],
+            "LIGHTBOX_BIND: ",
+        ),
+        (
+            vec![("LIGHTBOX_BACKEND", "s3")],
+            "LIGHTBOX_BACKEND: 's3' is not a backend",
+        ),
+        (
+            vec![("LIGHTBOX_BACKEND", "aws")],
+            "LIGHTBOX_BACKEND: the aws backend is not built yet",
+        ),
+        (
+            vec![("LIGHTBOX_AUTH", "jwt")],
+            "LIGHTBOX_AUTH: jwt authentication is not built yet",
+        ),
+        (
+            vec![("LIGHTBOX_SIGNING_KEY", "short")],
+            "LIGHTBOX_SIGNING_KEY: the signing key must be at least 32 bytes",
+        ),
+        (
+            vec![("LIGHTBOX_PUBLIC_URL", "example.com")],
+            "LIGHTBOX_PUBLIC_URL: ",
+        ),
+        (
+            vec![("LIGHTBOX_PUBLIC_URL", "ftp://example.com")],
+            "LIGHTBOX_PUBLIC_URL: ",
+        ),
+        (vec![("LIGHTBOX_LOG", "a=b=c")], "LIGHTBOX_LOG: "),
+        (
+            vec![("LIGHTBOX_LOG_FORMAT", "xml")],
+            "LIGHTBOX_LOG_FORMAT: ",
+        ),
+        (
+            vec![("LIGHTBOX_URL_TTL_SECONDS", "0")],
+            "LIGHTBOX_URL_TTL_SECONDS: ",
+        ),
+        (
+            vec![("LIGHTBOX_MAX_SIDE", "0")],
+            "LIGHTBOX_MAX_SIDE: must be greater than zero",
+        ),
+        (
+            vec![("LIGHTBOX_RATE_LIMIT_BURST", "0")],
+            "LIGHTBOX_RATE_LIMIT_BURST: ",
+        ),
+        (
+            vec![("LIGHTBOX_QUOTA_MAX_BYTES", "0")],
+            "LIGHTBOX_QUOTA_MAX_BYTES: ",
+        ),
+        (
+            vec![("LIGHTBOX_JWT_SECRET", "short")],
+            "LIGHTBOX_JWT_SECRET: ",
+        ),
+        (
+            vec![("LIGHTBOX_DATA_DIR", "")],
+            "LIGHTBOX_DATA_DIR: must not be empty",
+        ),
+    ] {
+        let message = error(None, &pairs);
+        assert!(message.starts_with(expected), "{pairs:?}: {message}");
+    }
+}
+
+#[test]
+fn unknown_keys_in_the_file_are_refused() {
+    let file = toml("max_uplod_bytes = 5\n");
+    let message = error(Some(file.path()), &[]);
+    assert!(message.starts_with("max_uplod_bytes (in "), "{message}");
+    assert!(message.contains("unknown setting"), "{message}");
+}
+
+#[test]
+fn a_missing_config_file_is_an_error() {
+    let message = error(
+        Some(std::path::Path::new("/nonexistent/lightbox.toml")),
+        &[],
+    );
+    assert!(
+        message.starts_with("--config /nonexistent/lightbox.toml: "),
+        "{message}"
+    );
+}
+
+#[test]
+fn secrets_never_print() {
+    let secret = Secret::new("hunter2hunter2hunter2hunter2hunter2".to_owned());
+    assert_eq!(format!("{secret:?}"), "<redacted>");
+    assert_eq!(format!("{secret}"), "<redacted>");
+    let settings = Settings {
+        signing_key: Some(secret.clone()),
+        jwt_secret: Some(secret),
+        ..Settings::default()
+    };
+    assert!(!format!("{settings:?}").contains("hunter2"));
+}

@@ -1,0 +1,175 @@
+//! Validating settings and deriving the typed values the server runs with (limits, signing key,
+//! public base URL), so that everything a setting can get wrong is found before the start.
+
+use std::time::Duration;
+
+use lightbox_domain::limits::{UploadLimits, UploadLimitsError};
+use lightbox_domain::signing::SigningKey;
+use tracing_subscriber::EnvFilter;
+
+use super::{AuthMode, BackendKind, ConfigError, Settings, env_name};
+
+/// The longest signed-URL lifetime: S3 presigned URLs cannot live longer than 7 days, and one
+/// lifetime setting covers both kinds of URL.
+const MAX_URL_TTL_SECONDS: u64 = 7 * 24 * 3600;
+
+/// The shortest HS256 secret accepted: shorter ones can be brute-forced offline from one token.
+const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// What the settings mean once checked.
+#[derive(Debug, Clone)]
+pub struct Validated {
+    /// Upload size, dimension and frame limits.
+    pub limits: UploadLimits,
+    /// The configured signing key; `None` means "make a random one at start".
+    pub signing_key: Option<SigningKey>,
+    /// The public base URL without a trailing `/`, when configured.
+    pub public_url: Option<String>,
+    /// Lifetime of signed URLs.
+    pub url_ttl: Duration,
+}
+
+impl Settings {
+    /// Checks every setting, naming bad ones by their environment names.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the first bad setting.
+    pub fn validate(&self) -> Result<Validated, ConfigError> {
+        self.validate_with(&env_name)
+    }
+
+    /// Checks every setting; `name` says how to name a setting in an error.
+    pub(super) fn validate_with(
+        &self,
+        name: &dyn Fn(&str) -> String,
+    ) -> Result<Validated, ConfigError> {
+        let bad = |key: &str, message: String| ConfigError::new(name(key), message);
+        // Parsed so that configs written for them are understood, refused until they are built.
+        if self.backend == BackendKind::Aws {
+            return Err(bad(
+                "backend",
+                "the aws backend is not built yet; use 'local'".to_owned(),
+            ));
+        }
+        if self.auth == AuthMode::Jwt {
+            return Err(bad(
+                "auth",
+                "jwt authentication is not built yet; use 'header'".to_owned(),
+            ));
+        }
+        check_bind(&self.bind).map_err(|m| bad("bind", m))?;
+        EnvFilter::try_new(&self.log).map_err(|e| bad("log", e.to_string()))?;
+        let limits = UploadLimits::new(
+            self.max_upload_bytes,
+            self.max_side,
+            self.max_pixels,
+            self.max_frames,
+        )
+        .map_err(|UploadLimitsError::Zero(key)| bad(key, "must be greater than zero".to_owned()))?;
+        let signing_key = match &self.signing_key {
+            Some(secret) => Some(
+                SigningKey::new(secret.expose().as_bytes())
+                    .map_err(|e| bad("signing_key", e.to_string()))?,
+            ),
+            None => None,
+        };
+        let public_url = match &self.public_url {
+            Some(text) => Some(check_public_url(text).map_err(|m| bad("public_url", m))?),
+            None => None,
+        };
+        if !(1..=MAX_URL_TTL_SECONDS).contains(&self.url_ttl_seconds) {
+            return Err(bad(
+                "url_ttl_seconds",
+                format!("must be from 1 to {MAX_URL_TTL_SECONDS} (7 days)"),
+            ));
+        }
+        if self.rate_limit_burst == Some(0) {
+            return Err(bad(
+                "rate_limit_burst",
+                "must be at least 1; leave it unset for 2 × rps".to_owned(),
+            ));
+        }
+        for (key, quota) in [
+            ("quota_max_images", self.quota_max_images),
+            ("quota_max_bytes", self.quota_max_bytes),
+        ] {
+            if quota == Some(0) {
+                return Err(bad(
+                    key,
+                    "must be greater than zero; leave it unset for no quota".to_owned(),
+                ));
+            }
+        }
+        self.check_jwt(&bad)?;
+        Ok(Validated {
+            limits,
+            signing_key,
+            public_url,
+            url_ttl: Duration::from_secs(self.url_ttl_seconds),
+        })
+    }
+
+    fn check_jwt(&self, bad: &dyn Fn(&str, String) -> ConfigError) -> Result<(), ConfigError> {
+        if let Some(secret) = &self.jwt_secret
+            && secret.expose().len() < MIN_JWT_SECRET_BYTES
+        {
+            return Err(bad(
+                "jwt_secret",
+                format!("must be at least {MIN_JWT_SECRET_BYTES} bytes long"),
+            ));
+        }
+        if self.auth == AuthMode::Jwt {
+            match (&self.jwt_secret, &self.jwt_public_key_file) {
+                (None, None) => {
+                    return Err(bad(
+                        "auth",
+                        "jwt mode needs LIGHTBOX_JWT_SECRET or LIGHTBOX_JWT_PUBLIC_KEY_FILE"
+                            .to_owned(),
+                    ));
+                }
+                (Some(_), Some(_)) => {
+                    return Err(bad(
+                        "jwt_public_key_file",
+                        "set either LIGHTBOX_JWT_SECRET or LIGHTBOX_JWT_PUBLIC_KEY_FILE, not both"
+                            .to_owned(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `host:port` with a numeric port; the host is resolved when the listener binds.
+fn check_bind(bind: &str) -> Result<(), String> {
+    let (host, port) = bind
+        .rsplit_once(':')
+        .ok_or_else(|| format!("'{bind}' is not host:port"))?;
+    if host.is_empty() {
+        return Err(format!("'{bind}' has no host; use e.g. 127.0.0.1:{port}"));
+    }
+    port.parse::<u16>()
+        .map_err(|_| format!("'{port}' is not a port number (0-65535)"))?;
+    Ok(())
+}
+
+/// An absolute `http(s)` URL without credentials, query or fragment, returned without its
+/// trailing `/` so that paths can be appended to it.
+fn check_public_url(text: &str) -> Result<String, String> {
+    let url = url::Url::parse(text.trim())
+        .map_err(|e| format!("'{text}' is not an absolute URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("'{text}' must be an http or https URL"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("'{text}' has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not contain credentials".to_owned());
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("'{text}' must not have a query or a fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}

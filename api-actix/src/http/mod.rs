@@ -1,0 +1,8 @@
+//! HTTP vocabulary the handlers share: the Image resource's JSON, absolute URLs, conditional
+//! headers, `Content-Disposition`, and responses that stream stored bytes.
+
+pub mod base_url;
+pub mod bytes_response;
+pub mod conditional;
+pub mod content_disposition;
+pub mod image_json;

@@ -1,0 +1,21 @@
+//! lightbox's HTTP API (actix-web) and the pieces of the `lightbox` binary: settings, logs, and
+//! the server itself.
+//!
+//! Architecture invariant: this is the only crate that knows HTTP and JSON field names. Handlers
+//! call the use cases of `lightbox_ports::ImageService`; errors become problem+json in one place
+//! (`problem`); the backend is chosen from the settings at start-up.
+
+pub mod config;
+mod docs;
+pub mod extract;
+mod handlers;
+mod http;
+pub mod openapi;
+pub mod problem;
+mod routes;
+mod startup;
+mod state;
+pub mod telemetry;
+
+pub use config::{ConfigError, Settings};
+pub use startup::Application;

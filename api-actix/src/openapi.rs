@@ -1,0 +1,91 @@
+//! The OpenAPI 3.1 document, generated from the handlers' annotations, and the route serving it.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use actix_web::{HttpResponse, web};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::extract::USER_ID_HEADER;
+use crate::handlers::{delete, health, image_bytes, list, me, metadata, update, upload};
+use crate::problem::{ErrorCode, Problem};
+
+/// The API's description, generated from the handlers.
+#[derive(Debug, OpenApi)]
+#[openapi(
+    info(
+        title = "lightbox",
+        description = "Image storage: upload, list, serve and manage images.\n\n\
+            Every 4xx/5xx answer is `application/problem+json` (RFC 9457) with a stable `code`."
+    ),
+    paths(
+        upload::upload_image,
+        upload::upload_image_alias,
+        list::list_images,
+        image_bytes::image_bytes,
+        image_bytes::signed_content,
+        metadata::image_metadata,
+        update::update_image,
+        delete::delete_image,
+        me::me,
+        health::health,
+        health::ready,
+    ),
+    components(schemas(Problem)),
+    modifiers(&Conventions),
+    tags(
+        (name = "images", description = "Upload, list, read, change and delete images"),
+        (name = "account", description = "The caller's usage and limits"),
+        (name = "operations", description = "Liveness and readiness probes"),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds what the derive cannot say: the identity scheme and the table of error codes.
+struct Conventions;
+
+impl Modify for Conventions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "user_id",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                USER_ID_HEADER,
+                "The caller's id (1-128 chars of A-Z a-z 0-9 . _ @ : -), set by a trusted gateway",
+            ))),
+        );
+        let mut table = String::from("\n\n| status | code |\n|---|---|\n");
+        for code in ErrorCode::ALL {
+            let _ = writeln!(
+                table,
+                "| {} | `{}` |",
+                code.status().as_u16(),
+                code.as_str()
+            );
+        }
+        let description = openapi.info.description.get_or_insert_with(String::new);
+        description.push_str(&table);
+    }
+}
+
+/// The document, rendered once at start-up.
+#[derive(Debug, Clone)]
+pub struct OpenApiJson(pub Arc<String>);
+
+impl OpenApiJson {
+    /// Renders the document.
+    ///
+    /// # Errors
+    /// A serialization failure (a bug in the annotations).
+    pub fn render() -> Result<Self, serde_json::Error> {
+        Ok(Self(Arc::new(ApiDoc::openapi().to_json()?)))
+    }
+}
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi_json(document: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(document.0.as_str().to_owned())
+}

@@ -1,0 +1,141 @@
+//! The metadata repository port: where image records, tags and idempotency claims live.
+//!
+//! # Contract
+//! Every implementation MUST:
+//! - store a record and its tags atomically with its idempotency claim (`create`), so that two
+//!   concurrent creates with the same claim leave exactly one image;
+//! - return records exactly as stored (timestamps to the microsecond, tags sorted);
+//! - make `update` conditional on the stored version and `delete` conditional on existence, so
+//!   that of two racing writers exactly one wins;
+//! - serve `list` from indexes (never by reading every record), in `(created_at, id)` order,
+//!   strictly after the query's position;
+//! - translate backend-specific errors into [`RepoError`], keeping the cause for logs.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use lightbox_domain::idempotency::IdempotencyKey;
+use lightbox_domain::ids::{ImageId, OwnerId};
+use lightbox_domain::image::{ImageRecord, Version};
+use lightbox_domain::listing::ListQuery;
+
+use crate::failure::BackendFailure;
+
+/// A claim on an idempotency key, made by an upload.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyClaim {
+    /// Whose key (keys are per caller).
+    pub owner: OwnerId,
+    /// The key.
+    pub key: IdempotencyKey,
+    /// A digest of everything the request carried (file bytes and fields): a retry must match it.
+    pub fingerprint: [u8; 32],
+    /// Claims made before this moment have expired and no longer count.
+    pub not_before: DateTime<Utc>,
+}
+
+/// What `create` did.
+// One value per upload, moved straight into the response: boxing the record would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CreateOutcome {
+    /// The record was stored.
+    Created,
+    /// A live claim with the same key and fingerprint exists: nothing was stored, and this is the
+    /// record the first request created, as it was created.
+    Replayed(ImageRecord),
+    /// A live claim with the same key but another fingerprint exists: nothing was stored.
+    KeyReused,
+}
+
+/// How much a user stores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Usage {
+    /// Number of images.
+    pub images: u64,
+    /// Sum of their sizes.
+    pub bytes: u64,
+}
+
+/// What went wrong in the repository.
+#[derive(Debug, thiserror::Error)]
+pub enum RepoError {
+    /// No record with that id.
+    #[error("no such image")]
+    NotFound,
+    /// The stored version is not the expected one.
+    #[error("the image was changed meanwhile")]
+    VersionConflict,
+    /// A record with that id already exists.
+    #[error("an image with that id already exists")]
+    AlreadyExists,
+    /// The store is out of space; nothing was written.
+    #[error("the metadata store is out of space")]
+    InsufficientStorage,
+    /// The database could not be reached or refused the operation.
+    #[error(transparent)]
+    Unavailable(#[from] BackendFailure),
+}
+
+impl RepoError {
+    /// Wraps any backend error as [`RepoError::Unavailable`].
+    pub fn unavailable(source: impl Into<crate::failure::BoxError>) -> Self {
+        Self::Unavailable(BackendFailure::new("metadata database", source))
+    }
+}
+
+/// Stores and queries image metadata.
+#[cfg_attr(test, mockall::automock)]
+#[async_trait]
+pub trait ImageRepository: Send + Sync + 'static {
+    /// Stores a new record with its tags, and the idempotency claim when there is one, in one
+    /// atomic write.
+    ///
+    /// # Errors
+    /// [`RepoError::AlreadyExists`] when the id is taken; [`RepoError::InsufficientStorage`];
+    /// [`RepoError::Unavailable`].
+    async fn create(
+        &self,
+        image: &ImageRecord,
+        claim: Option<IdempotencyClaim>,
+    ) -> Result<CreateOutcome, RepoError>;
+
+    /// The record with this id, if any.
+    ///
+    /// # Errors
+    /// [`RepoError::Unavailable`].
+    async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError>;
+
+    /// Up to `query.limit + 1` records matching the query's filter, in its order, strictly after
+    /// its position. The one extra record tells the caller whether another page exists.
+    ///
+    /// # Errors
+    /// [`RepoError::Unavailable`].
+    async fn list(&self, query: &ListQuery) -> Result<Vec<ImageRecord>, RepoError>;
+
+    /// Replaces a record's metadata (title, description, tags, visibility, `updated_at`,
+    /// `version`) if its stored version is still `expected`.
+    ///
+    /// # Errors
+    /// [`RepoError::NotFound`] when it is gone; [`RepoError::VersionConflict`] when its version
+    /// moved on; [`RepoError::InsufficientStorage`]; [`RepoError::Unavailable`].
+    async fn update(&self, image: &ImageRecord, expected: Version) -> Result<(), RepoError>;
+
+    /// Removes a record and its tags.
+    ///
+    /// # Errors
+    /// [`RepoError::NotFound`] when there is no such record (so of two racing deletes exactly one
+    /// succeeds); [`RepoError::Unavailable`].
+    async fn delete(&self, id: &ImageId) -> Result<(), RepoError>;
+
+    /// How many images and bytes `owner` stores.
+    ///
+    /// # Errors
+    /// [`RepoError::Unavailable`].
+    async fn usage(&self, owner: &OwnerId) -> Result<Usage, RepoError>;
+
+    /// Whether the database answers, for `/ready`.
+    ///
+    /// # Errors
+    /// [`RepoError::Unavailable`] naming the cause.
+    async fn check_ready(&self) -> Result<(), RepoError>;
+}

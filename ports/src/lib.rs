@@ -1,0 +1,19 @@
+//! The ports of lightbox: what the core needs from storage, and the use cases written against it.
+//!
+//! Architecture invariant: this crate knows the domain and the two storage traits, and nothing
+//! of HTTP, SQL, S3 or DynamoDB. Adapters implement [`BlobStore`] and [`ImageRepository`]; the
+//! API calls [`ImageService`].
+
+pub mod blob_store;
+pub mod clock;
+#[cfg(feature = "conformance")]
+pub mod conformance;
+pub mod failure;
+pub mod image_repository;
+pub mod use_cases;
+
+pub use blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ByteStream, UploadStream};
+pub use clock::{Clock, SystemClock};
+pub use failure::{BackendFailure, BoxError};
+pub use image_repository::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
+pub use use_cases::{ImageService, ServiceSettings};

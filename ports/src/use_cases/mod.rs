@@ -1,0 +1,136 @@
+//! The use cases, written only against the ports: one file per operation, each with its own
+//! error type, all methods of one [`ImageService`].
+
+mod account;
+mod content;
+mod delete;
+pub mod errors;
+mod inspecting_stream;
+mod links;
+mod list;
+mod read;
+mod readiness;
+mod update;
+pub mod upload;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use lightbox_domain::ids::{ImageId, OwnerId};
+use lightbox_domain::image::ImageRecord;
+use lightbox_domain::limits::UploadLimits;
+use lightbox_domain::signing::SigningKey;
+
+use crate::blob_store::{BlobKey, BlobStore};
+use crate::clock::Clock;
+use crate::image_repository::ImageRepository;
+
+pub use content::ContentError;
+pub use delete::DeleteError;
+pub use errors::StorageError;
+pub use links::{ContentLink, LinkTarget};
+pub use list::{ListError, ListRequest, Page};
+pub use read::{ImageBytes, ReadError};
+pub use readiness::NotReady;
+pub use update::{UpdateError, UpdateRequest};
+pub use upload::{
+    StagedUpload, UploadBody, UploadBodyError, UploadError, UploadOutcome, UploadRequest,
+};
+
+/// The settings the use cases need, fixed at start-up.
+#[derive(Debug, Clone)]
+pub struct ServiceSettings {
+    /// Upload size, dimension and frame limits.
+    pub limits: UploadLimits,
+    /// Key for signed content URLs and list cursors.
+    pub signing_key: SigningKey,
+    /// Lifetime of every signed URL.
+    pub url_ttl: Duration,
+    /// How long an idempotency key is remembered.
+    pub idempotency_window: chrono::TimeDelta,
+}
+
+impl ServiceSettings {
+    /// The contract's defaults around a given key: default limits, one-hour URLs, 24-hour keys.
+    pub fn with_key(signing_key: SigningKey) -> Self {
+        Self {
+            limits: UploadLimits::default(),
+            signing_key,
+            url_ttl: Duration::from_secs(3600),
+            idempotency_window: chrono::TimeDelta::hours(24),
+        }
+    }
+}
+
+/// Every use case of lightbox, over one blob store and one repository.
+#[derive(Clone)]
+pub struct ImageService {
+    blobs: Arc<dyn BlobStore>,
+    repository: Arc<dyn ImageRepository>,
+    clock: Arc<dyn Clock>,
+    settings: ServiceSettings,
+}
+
+impl fmt::Debug for ImageService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ImageService")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ImageService {
+    /// Builds the service over its ports.
+    pub fn new(
+        blobs: Arc<dyn BlobStore>,
+        repository: Arc<dyn ImageRepository>,
+        clock: Arc<dyn Clock>,
+        settings: ServiceSettings,
+    ) -> Self {
+        Self {
+            blobs,
+            repository,
+            clock,
+            settings,
+        }
+    }
+
+    /// The settings in force.
+    pub fn settings(&self) -> &ServiceSettings {
+        &self.settings
+    }
+
+    /// Loads an image `viewer` may see: its own, or anyone's public one. Anything else is
+    /// indistinguishable from a missing image, so ids of private images cannot be probed.
+    async fn visible_image(
+        &self,
+        viewer: &OwnerId,
+        id: &ImageId,
+    ) -> Result<Option<ImageRecord>, StorageError> {
+        let image = self.repository.get(id).await?;
+        Ok(image.filter(|image| image.is_visible_to(viewer)))
+    }
+
+    /// Loads an image only its owner may change.
+    async fn owned_image(
+        &self,
+        owner: &OwnerId,
+        id: &ImageId,
+    ) -> Result<Option<ImageRecord>, StorageError> {
+        let image = self.repository.get(id).await?;
+        Ok(image.filter(|image| &image.owner == owner))
+    }
+
+    /// Removes everything stored for an image when a failure is already being reported: the
+    /// removal's own failure is logged, and garbage collection removes what stays.
+    async fn remove_quietly(&self, id: &ImageId) {
+        let prefix = BlobKey::image_prefix(id);
+        if let Err(error) = self.blobs.delete_prefix(&prefix).await {
+            tracing::warn!(%id, error = %error, "could not remove stored bytes; garbage collection will");
+        }
+    }
+}

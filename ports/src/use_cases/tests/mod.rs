@@ -1,0 +1,11 @@
+//! Unit tests of the use cases against mocked ports: one test per failure branch.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod content;
+mod delete;
+mod list;
+mod read;
+mod support;
+mod update;
+mod upload;

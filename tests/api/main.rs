@@ -1,0 +1,37 @@
+//! lightbox's black-box HTTP suite: the real application on a random port, driven over HTTP only.
+//!
+//! Every assertion comes from `shared/api-contract.md`; one module per route or concern.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+// Bad-input tables are arrays of tuples on purpose: one line per case reads best.
+#![allow(clippy::type_complexity)]
+
+mod helpers;
+
+mod bytes_headers;
+mod bytes_ranges;
+mod content_url;
+mod cross_user;
+mod delete;
+mod docs;
+mod identity;
+mod identity_jwt;
+mod ids;
+mod list_errors;
+mod list_filters;
+mod list_paging;
+mod metadata;
+mod model;
+mod quota;
+mod rate_limit;
+mod routing;
+mod service;
+mod thumbnails;
+mod update;
+mod update_errors;
+mod upload_fields;
+mod upload_filenames;
+mod upload_idempotency;
+mod upload_limits;
+mod upload_metadata_stripping;
+mod upload_rejections;
+mod upload_success;
