@@ -27,6 +27,8 @@ struct Cli {
 enum Command {
     /// Serve the HTTP API (the default).
     Serve,
+    /// Print the OpenAPI 3.1 document (the one served at /api/v1/openapi.json) to stdout.
+    Openapi,
 }
 
 #[actix_web::main]
@@ -34,6 +36,7 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
+        Command::Openapi => print_openapi(),
     }
 }
 
@@ -64,6 +67,19 @@ async fn serve(config: Option<PathBuf>) -> ExitCode {
         }
         Err(error) => {
             tracing::error!(error = %error, "lightbox stopped on an error");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_openapi() -> ExitCode {
+    match lightbox_api::openapi::pretty_document() {
+        Ok(document) => {
+            print!("{document}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: the OpenAPI document could not be rendered: {error}");
             ExitCode::FAILURE
         }
     }

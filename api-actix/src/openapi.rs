@@ -1,9 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations, and the route serving it.
 
 use std::fmt::Write as _;
-use std::sync::Arc;
 
 use actix_web::{HttpResponse, web};
+use bytes::Bytes;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -69,23 +69,51 @@ impl Modify for Conventions {
     }
 }
 
-/// The document, rendered once at start-up.
+/// The document, rendered once at start-up; cloning it shares the bytes.
 #[derive(Debug, Clone)]
-pub struct OpenApiJson(pub Arc<String>);
+pub struct OpenApiJson(pub Bytes);
 
 impl OpenApiJson {
-    /// Renders the document.
+    /// Renders the document (pretty-printed, as `docs/openapi.json` holds it).
     ///
     /// # Errors
     /// A serialization failure (a bug in the annotations).
     pub fn render() -> Result<Self, serde_json::Error> {
-        Ok(Self(Arc::new(ApiDoc::openapi().to_json()?)))
+        Ok(Self(Bytes::from(pretty_document()?)))
     }
+}
+
+/// The document as pretty-printed JSON, ending in a newline: what `lightbox openapi` prints and
+/// `docs/openapi.json` holds for tools that import a file (Postman, Insomnia, code generators).
+///
+/// # Errors
+/// A serialization failure (a bug in the annotations).
+pub fn pretty_document() -> Result<String, serde_json::Error> {
+    let mut text = ApiDoc::openapi().to_pretty_json()?;
+    text.push('\n');
+    Ok(text)
 }
 
 /// `GET /api/v1/openapi.json`.
 pub async fn openapi_json(document: web::Data<OpenApiJson>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("application/json")
-        .body(document.0.as_str().to_owned())
+        .body(document.0.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed file is what clients import without running the server: it must be the
+    /// document the server serves. Regenerate it with `cargo run -q -- openapi > docs/openapi.json`.
+    #[test]
+    fn the_committed_document_is_the_served_one() {
+        let committed = include_str!("../../docs/openapi.json");
+        let generated = pretty_document().unwrap();
+        assert!(
+            committed == generated,
+            "docs/openapi.json is stale: run `cargo run -q -- openapi > docs/openapi.json`"
+        );
+    }
 }
