@@ -12,6 +12,7 @@ mod handlers;
 mod http;
 pub mod openapi;
 pub mod problem;
+pub mod provision;
 mod routes;
 mod startup;
 mod state;

@@ -27,6 +27,8 @@ struct Cli {
 enum Command {
     /// Serve the HTTP API (the default).
     Serve,
+    /// Create the bucket and table (aws) or the data directory (local) when missing; safe to rerun.
+    Provision,
     /// Print the OpenAPI 3.1 document (the one served at /api/v1/openapi.json) to stdout.
     Openapi,
 }
@@ -37,6 +39,7 @@ async fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(cli.config).await,
         Command::Openapi => print_openapi(),
+        Command::Provision => provision(cli.config).await,
     }
 }
 
@@ -67,6 +70,26 @@ async fn serve(config: Option<PathBuf>) -> ExitCode {
         }
         Err(error) => {
             tracing::error!(error = %error, "lightbox stopped on an error");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn provision(config: Option<PathBuf>) -> ExitCode {
+    let settings = match Settings::load(config.as_deref()) {
+        Ok(settings) => settings,
+        Err(error) => return bad_setting(&error),
+    };
+    match lightbox_api::provision::provision(&settings).await {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            if let Some(config_error) = error.downcast_ref::<ConfigError>() {
+                return bad_setting(config_error);
+            }
+            eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
     }

@@ -8,13 +8,14 @@ use actix_web::dev::Server;
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
+use lightbox_adapters_aws::AwsSettings;
 use lightbox_adapters_local::LocalBackend;
 use lightbox_domain::signing::SigningKey;
-use lightbox_ports::{ImageService, ServiceSettings, SystemClock};
+use lightbox_ports::{BlobStore, ImageRepository, ImageService, ServiceSettings, SystemClock};
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
-use crate::config::{BackendKind, ConfigError, Settings};
+use crate::config::{BackendKind, Settings};
 use crate::docs::DocsConfig;
 use crate::openapi::OpenApiJson;
 use crate::state::{AppState, Quota};
@@ -46,7 +47,7 @@ impl Application {
     /// free port). The server runs once [`Application::run_until_stopped`] is awaited.
     ///
     /// # Errors
-    /// A [`ConfigError`] (downcastable) for a bad setting; otherwise a backend that does not open
+    /// A [`crate::ConfigError`] (downcastable) for a bad setting; otherwise a backend that does not open
     /// or an address that cannot be bound.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
@@ -54,28 +55,10 @@ impl Application {
             Some(key) => key,
             None => random_signing_key()?,
         };
-        let backend = match settings.backend {
-            BackendKind::Local => {
-                LocalBackend::open(&settings.data_dir)
-                    .await
-                    .with_context(|| {
-                        format!(
-                            "opening the local backend in {}",
-                            settings.data_dir.display()
-                        )
-                    })?
-            }
-            BackendKind::Aws => {
-                return Err(ConfigError::new(
-                    "LIGHTBOX_BACKEND",
-                    "the aws backend is not built yet",
-                )
-                .into());
-            }
-        };
+        let (blobs, repository) = open_backend(&settings).await?;
         let service = ImageService::new(
-            backend.blobs,
-            backend.repository,
+            blobs,
+            repository,
             Arc::new(SystemClock),
             ServiceSettings {
                 limits: validated.limits,
@@ -113,6 +96,38 @@ impl Application {
     /// An I/O error of the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+}
+
+/// The storage the settings choose: the local directory, or S3 + DynamoDB through the AWS SDK's
+/// own credential, region and endpoint chain.
+async fn open_backend(
+    settings: &Settings,
+) -> anyhow::Result<(Arc<dyn BlobStore>, Arc<dyn ImageRepository>)> {
+    match settings.backend {
+        BackendKind::Local => {
+            let local = LocalBackend::open(&settings.data_dir)
+                .await
+                .with_context(|| {
+                    format!(
+                        "opening the local backend in {}",
+                        settings.data_dir.display()
+                    )
+                })?;
+            Ok((local.blobs, local.repository))
+        }
+        BackendKind::Aws => {
+            let aws = lightbox_adapters_aws::connect(&aws_settings(settings)).await;
+            Ok((aws.blobs, aws.repository))
+        }
+    }
+}
+
+/// The AWS adapters' settings within lightbox's.
+pub(crate) fn aws_settings(settings: &Settings) -> AwsSettings {
+    AwsSettings {
+        bucket: settings.s3_bucket.clone(),
+        table: settings.dynamodb_table.clone(),
     }
 }
 

@@ -5,6 +5,7 @@
 // Bad-input tables are arrays of tuples on purpose: one line per case reads best.
 #![allow(clippy::type_complexity)]
 
+mod aws_backend;
 mod helpers;
 
 mod bytes_headers;

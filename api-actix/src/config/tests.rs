@@ -154,8 +154,18 @@ fn every_kind_of_bad_setting_is_refused() {
             "LIGHTBOX_BACKEND: 's3' is not a backend",
         ),
         (
-            vec![("LIGHTBOX_BACKEND", "aws")],
-            "LIGHTBOX_BACKEND: the aws backend is not built yet",
+            vec![
+                ("LIGHTBOX_BACKEND", "aws"),
+                ("LIGHTBOX_S3_BUCKET", "Not_A_Bucket"),
+            ],
+            "LIGHTBOX_S3_BUCKET: 'Not_A_Bucket' is not an S3 bucket name",
+        ),
+        (
+            vec![
+                ("LIGHTBOX_BACKEND", "aws"),
+                ("LIGHTBOX_DYNAMODB_TABLE", "t"),
+            ],
+            "LIGHTBOX_DYNAMODB_TABLE: 't' is not a DynamoDB table name",
         ),
         (
             vec![("LIGHTBOX_AUTH", "jwt")],

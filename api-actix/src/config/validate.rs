@@ -44,13 +44,11 @@ impl Settings {
         name: &dyn Fn(&str) -> String,
     ) -> Result<Validated, ConfigError> {
         let bad = |key: &str, message: String| ConfigError::new(name(key), message);
-        // Parsed so that configs written for them are understood, refused until they are built.
         if self.backend == BackendKind::Aws {
-            return Err(bad(
-                "backend",
-                "the aws backend is not built yet; use 'local'".to_owned(),
-            ));
+            check_bucket(&self.s3_bucket).map_err(|m| bad("s3_bucket", m))?;
+            check_table(&self.dynamodb_table).map_err(|m| bad("dynamodb_table", m))?;
         }
+        // Parsed so that configs written for it are understood, refused until it is built.
         if self.auth == AuthMode::Jwt {
             return Err(bad(
                 "auth",
@@ -172,4 +170,34 @@ fn check_public_url(text: &str) -> Result<String, String> {
         return Err(format!("'{text}' must not have a query or a fragment"));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// S3's bucket naming rules, in short: 3-63 characters of lower-case letters, digits, `.` and
+/// `-`, starting and ending with a letter or digit.
+fn check_bucket(name: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-';
+    let edge_ok = |c: Option<char>| c.is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    if (3..=63).contains(&name.len())
+        && name.chars().all(allowed)
+        && edge_ok(name.chars().next())
+        && edge_ok(name.chars().last())
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{name}' is not an S3 bucket name (3-63 characters of a-z, 0-9, '.' and '-')"
+        ))
+    }
+}
+
+/// DynamoDB's table naming rules: 3-255 characters of letters, digits, `_`, `-` and `.`.
+fn check_table(name: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    if (3..=255).contains(&name.len()) && name.chars().all(allowed) {
+        Ok(())
+    } else {
+        Err(format!(
+            "'{name}' is not a DynamoDB table name (3-255 characters of A-Z, a-z, 0-9, '_', '-' and '.')"
+        ))
+    }
 }
