@@ -10,6 +10,7 @@ pub mod clock;
 pub mod conformance;
 pub mod failure;
 pub mod image_repository;
+pub mod stored_image;
 pub mod use_cases;
 
 pub use blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ByteStream, UploadStream};

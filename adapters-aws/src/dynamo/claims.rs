@@ -17,7 +17,7 @@ use super::DynamoImageRepository;
 use super::errors::from_sdk;
 use super::item::{CREATED_AT, Item, n, number, s};
 use super::schema::{CLAIM_SK, PK, SK, TTL, claim_pk};
-use super::stored::{Corrupt, StoredImage};
+use lightbox_ports::stored_image::{Corrupt, StoredImage};
 
 const FINGERPRINT: &str = "fingerprint";
 const SNAPSHOT: &str = "snapshot";

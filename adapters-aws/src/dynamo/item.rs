@@ -16,7 +16,7 @@ use super::schema::{
     PK, SK, TITLE_KEY, created_key, image_pk, owner_content_type_key, owner_key, owner_tag_key,
     owner_visibility_key, position_of, tag_sk,
 };
-use super::stored::{Corrupt, StoredImage};
+use lightbox_ports::stored_image::{Corrupt, StoredImage};
 
 /// An item as the SDK carries it.
 pub(super) type Item = HashMap<String, AttributeValue>;

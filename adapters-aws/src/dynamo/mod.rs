@@ -16,7 +16,6 @@ mod item;
 mod list;
 mod read;
 pub(crate) mod schema;
-mod stored;
 mod window;
 mod write;
 

@@ -7,7 +7,7 @@ use lightbox_ports::{CreateOutcome, IdempotencyClaim, RepoError};
 use sqlx::SqliteConnection;
 
 use super::errors::from_sqlx;
-use super::stored::{Corrupt, StoredImage};
+use lightbox_ports::stored_image::{Corrupt, StoredImage};
 
 /// Expired claims removed per claimed create: enough to keep up with any upload rate that
 /// creates them, small enough that no request pays for a large backlog at once.

@@ -12,7 +12,7 @@ use chrono::{DateTime, Utc};
 use lightbox_domain::listing::{ListQuery, SortOrder};
 use sqlx::{QueryBuilder, Sqlite};
 
-/// The columns of `images` that make a `StoredImage`, read through the alias `i`.
+/// The columns of `images` that make an `ImageRow`, read through the alias `i`.
 macro_rules! image_columns {
     () => {
         "i.id, i.owner_id, i.title, i.description, i.visibility, i.content_type, i.size_bytes, \

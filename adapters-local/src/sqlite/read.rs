@@ -15,11 +15,13 @@ use uuid::Uuid;
 
 use super::errors::from_sqlx;
 use super::list_sql::{image_columns, list_statement};
-use super::stored::{Corrupt, StoredImage};
+use lightbox_ports::stored_image::Corrupt;
+
+use super::stored::ImageRow;
 
 pub(super) async fn get(pool: &SqlitePool, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {
     let mut transaction = pool.begin().await.map_err(from_sqlx)?;
-    let row: Option<StoredImage> = sqlx::query_as(concat!(
+    let row: Option<ImageRow> = sqlx::query_as(concat!(
         "SELECT ",
         image_columns!(),
         " FROM images AS i WHERE i.id = ?"
@@ -39,7 +41,7 @@ pub(super) async fn list(
 ) -> Result<Vec<ImageRecord>, RepoError> {
     let mut transaction = pool.begin().await.map_err(from_sqlx)?;
     let mut statement = list_statement("", query);
-    let rows: Vec<StoredImage> = statement
+    let rows: Vec<ImageRow> = statement
         .build_query_as()
         .fetch_all(&mut *transaction)
         .await
@@ -78,7 +80,7 @@ pub(super) async fn usage(pool: &SqlitePool, owner: &OwnerId) -> Result<Usage, R
 /// domain records in their order.
 async fn with_tags(
     connection: &mut SqliteConnection,
-    rows: Vec<StoredImage>,
+    rows: Vec<ImageRow>,
 ) -> Result<Vec<ImageRecord>, RepoError> {
     let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
     let mut tags = tags_of(connection, &ids).await?;

@@ -1,29 +1,18 @@
-//! The adapter's flat mirror of an `ImageRecord`: a row of `images` (plus its tags) and, as JSON,
-//! an idempotency snapshot. Domain types carry no serde or sqlx, so the mapping lives here,
-//! checked both ways: values that do not fit are refused on write, and values that do not parse
-//! back into the domain are reported as corruption on read, never a panic.
-//!
-//! Snapshots are stored JSON: a field added later must be `#[serde(default)]` so that old
-//! snapshots still read.
+//! A row of `images` (plus its tags) as sqlx reads and writes it, and its conversion to and from
+//! the ports' shared flat mirror, which rebuilds the domain record. SQLite integers are signed
+//! 64-bit: numbers that do not fit are refused on write, and negative ones are reported as
+//! corruption on read, never a panic.
 
-use std::fmt::Display;
-
-use chrono::{DateTime, Utc};
-use lightbox_domain::filename::OriginalFilename;
-use lightbox_domain::ids::{ImageId, OwnerId};
-use lightbox_domain::image::{EditableMetadata, ImageRecord, Sha256Digest, StoredContent, Version};
-use lightbox_domain::image_format::ImageFormat;
-use lightbox_domain::tags::{Tag, Tags};
-use lightbox_domain::text::{Description, Title, title_search_key};
-use lightbox_domain::visibility::Visibility;
+use lightbox_domain::image::ImageRecord;
+use lightbox_domain::text::title_search_key;
 use lightbox_ports::RepoError;
 use lightbox_ports::failure::Cause;
-use serde::{Deserialize, Serialize};
+use lightbox_ports::stored_image::{Corrupt, StoredImage};
 use uuid::Uuid;
 
-/// An image as SQLite (and a snapshot) holds it.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow, Serialize, Deserialize)]
-pub(super) struct StoredImage {
+/// An image as a row of `images` holds it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub(super) struct ImageRow {
     pub(super) id: Uuid,
     pub(super) owner_id: String,
     pub(super) title: Option<String>,
@@ -41,64 +30,49 @@ pub(super) struct StoredImage {
     pub(super) updated_at: i64,
     pub(super) version: i64,
     pub(super) blurhash: Option<String>,
-    /// Rows of `image_tags` for a row; inline in a snapshot.
+    /// Rows of `image_tags` for this image, loaded separately.
     #[sqlx(skip)]
-    #[serde(default)]
     pub(super) tags: Vec<String>,
 }
 
-/// A stored value that does not parse back into the domain.
-#[derive(Debug, thiserror::Error)]
-#[error("{what} is corrupt: {problem}")]
-pub(super) struct Corrupt {
-    pub(super) what: String,
-    pub(super) problem: String,
-}
-
-impl StoredImage {
-    /// The row for `record`.
+impl ImageRow {
+    /// The row for a record's flat mirror.
     ///
     /// # Errors
     /// [`RepoError::Unavailable`] when a number does not fit SQLite's signed 64-bit integers.
-    pub(super) fn from_record(record: &ImageRecord) -> Result<Self, RepoError> {
+    pub(super) fn from_stored(stored: &StoredImage) -> Result<Self, RepoError> {
         let too_large = |field: &str| {
             RepoError::unavailable(Cause(format!(
                 "the {field} of image {} does not fit SQLite's 64-bit signed integers",
-                record.id
+                stored.id
             )))
         };
-        let metadata = &record.metadata;
         Ok(Self {
-            id: *record.id.as_uuid(),
-            owner_id: record.owner.as_str().to_owned(),
-            title: metadata
-                .title
-                .as_ref()
-                .map(|title| title.as_str().to_owned()),
-            description: metadata
-                .description
-                .as_ref()
-                .map(|text| text.as_str().to_owned()),
-            visibility: metadata.visibility.as_str().to_owned(),
-            content_type: record.content.format.mime_type().to_owned(),
-            size_bytes: i64::try_from(record.content.size_bytes).map_err(|_| too_large("size"))?,
-            width: i64::from(record.content.width),
-            height: i64::from(record.content.height),
-            sha256: record.content.sha256.to_hex(),
-            original_filename: record
-                .original_filename
-                .as_ref()
-                .map(|name| name.as_str().to_owned()),
-            created_at: record.created_at.timestamp_micros(),
-            updated_at: record.updated_at.timestamp_micros(),
-            version: i64::try_from(record.version.get()).map_err(|_| too_large("version"))?,
-            blurhash: record.blurhash.clone(),
-            tags: metadata
-                .tags
-                .iter()
-                .map(|tag| tag.as_str().to_owned())
-                .collect(),
+            id: stored.id,
+            owner_id: stored.owner_id.clone(),
+            title: stored.title.clone(),
+            description: stored.description.clone(),
+            visibility: stored.visibility.clone(),
+            content_type: stored.content_type.clone(),
+            size_bytes: i64::try_from(stored.size_bytes).map_err(|_| too_large("size"))?,
+            width: i64::from(stored.width),
+            height: i64::from(stored.height),
+            sha256: stored.sha256.clone(),
+            original_filename: stored.original_filename.clone(),
+            created_at: stored.created_at,
+            updated_at: stored.updated_at,
+            version: i64::try_from(stored.version).map_err(|_| too_large("version"))?,
+            blurhash: stored.blurhash.clone(),
+            tags: stored.tags.clone(),
         })
+    }
+
+    /// The row for `record`.
+    ///
+    /// # Errors
+    /// As [`ImageRow::from_stored`].
+    pub(super) fn from_record(record: &ImageRecord) -> Result<Self, RepoError> {
+        Self::from_stored(&StoredImage::from_record(record))
     }
 
     /// The key title-prefix search ranges on, derived exactly as the domain derives it.
@@ -109,98 +83,36 @@ impl StoredImage {
     /// The domain record, rebuilt through the domain's parsers.
     ///
     /// # Errors
-    /// [`Corrupt`] naming the first field that does not parse back to what is stored.
+    /// [`Corrupt`] naming the first field that does not read back to what is stored.
     pub(super) fn into_record(self) -> Result<ImageRecord, Corrupt> {
-        let corrupt = |field: &str, problem: &dyn Display| Corrupt {
+        let corrupt = |field: &str, problem: String| Corrupt {
             what: format!("stored image {}", self.id),
             problem: format!("{field}: {problem}"),
         };
-        let owner = OwnerId::parse(&self.owner_id).map_err(|e| corrupt("owner_id", &e))?;
-        let title = exact_text(self.title.as_deref(), Title::parse, Title::as_str)
-            .map_err(|e| corrupt("title", &e))?;
-        let description = exact_text(
-            self.description.as_deref(),
-            Description::parse,
-            Description::as_str,
-        )
-        .map_err(|e| corrupt("description", &e))?;
-        let original_filename = exact_text(
-            self.original_filename.as_deref(),
-            |name| Ok::<_, &str>(OriginalFilename::sanitize(name)),
-            OriginalFilename::as_str,
-        )
-        .map_err(|e| corrupt("original_filename", &e))?;
-        let tags = parse_tags(&self.tags).map_err(|e| corrupt("tags", &e))?;
-        let visibility =
-            Visibility::parse(&self.visibility).map_err(|e| corrupt("visibility", &e))?;
-        let format = ImageFormat::from_mime_type(&self.content_type)
-            .ok_or_else(|| corrupt("content_type", &"not an accepted image type"))?;
-        let sha256 = Sha256Digest::parse_hex(&self.sha256).map_err(|e| corrupt("sha256", &e))?;
-        let number = |field: &str, value: i64| u64::try_from(value).map_err(|e| corrupt(field, &e));
-        let size_bytes = number("size_bytes", self.size_bytes)?;
-        let dimension =
-            |field: &str, value: i64| u32::try_from(value).map_err(|e| corrupt(field, &e));
-        let width = dimension("width", self.width)?;
-        let height = dimension("height", self.height)?;
-        let version = number("version", self.version)?;
-        let created_at =
-            timestamp(self.created_at).ok_or_else(|| corrupt("created_at", &"out of range"))?;
-        let updated_at =
-            timestamp(self.updated_at).ok_or_else(|| corrupt("updated_at", &"out of range"))?;
-        Ok(ImageRecord {
-            id: ImageId::from_uuid(self.id),
-            owner,
-            metadata: EditableMetadata {
-                title,
-                description,
-                tags,
-                visibility,
-            },
-            content: StoredContent {
-                format,
-                size_bytes,
-                width,
-                height,
-                sha256,
-            },
-            original_filename,
-            created_at,
-            updated_at,
-            version: Version::new(version),
+        let unsigned = |field: &str, value: i64| {
+            u64::try_from(value).map_err(|e| corrupt(field, e.to_string()))
+        };
+        let dimension = |field: &str, value: i64| {
+            u32::try_from(value).map_err(|e| corrupt(field, e.to_string()))
+        };
+        let stored = StoredImage {
+            size_bytes: unsigned("size_bytes", self.size_bytes)?,
+            width: dimension("width", self.width)?,
+            height: dimension("height", self.height)?,
+            version: unsigned("version", self.version)?,
+            id: self.id,
+            owner_id: self.owner_id,
+            title: self.title,
+            description: self.description,
+            visibility: self.visibility,
+            content_type: self.content_type,
+            sha256: self.sha256,
+            original_filename: self.original_filename,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
             blurhash: self.blurhash,
-        })
+            tags: self.tags,
+        };
+        stored.into_record()
     }
-}
-
-/// Parses an optional stored text, requiring the parser to give back exactly what was stored
-/// (a stored value is already normalized, so any change means it was not written by us).
-fn exact_text<T, E: Display>(
-    stored: Option<&str>,
-    parse: impl Fn(&str) -> Result<Option<T>, E>,
-    text: impl Fn(&T) -> &str,
-) -> Result<Option<T>, String> {
-    let Some(stored) = stored else {
-        return Ok(None);
-    };
-    match parse(stored) {
-        Ok(Some(value)) if text(&value) == stored => Ok(Some(value)),
-        Ok(_) => Err("does not read back as stored".to_owned()),
-        Err(error) => Err(error.to_string()),
-    }
-}
-
-fn parse_tags(stored: &[String]) -> Result<Tags, String> {
-    let mut tags = Vec::with_capacity(stored.len());
-    for text in stored {
-        match Tag::parse(text) {
-            Ok(Some(tag)) if tag.as_str() == text => tags.push(tag),
-            Ok(_) => return Err(format!("'{text}' is not a normalized tag")),
-            Err(error) => return Err(error.to_string()),
-        }
-    }
-    Tags::from_tags(tags).map_err(|error| error.to_string())
-}
-
-fn timestamp(micros: i64) -> Option<DateTime<Utc>> {
-    DateTime::from_timestamp_micros(micros)
 }

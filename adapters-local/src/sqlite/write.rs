@@ -12,14 +12,17 @@ use sqlx::{SqliteConnection, SqlitePool};
 
 use super::claims;
 use super::errors::{from_sqlx, is_unique_violation};
-use super::stored::StoredImage;
+use lightbox_ports::stored_image::StoredImage;
+
+use super::stored::ImageRow;
 
 pub(super) async fn create(
     pool: &SqlitePool,
     image: &ImageRecord,
     claim: Option<&IdempotencyClaim>,
 ) -> Result<CreateOutcome, RepoError> {
-    let stored = StoredImage::from_record(image)?;
+    let snapshot = StoredImage::from_record(image);
+    let stored = ImageRow::from_stored(&snapshot)?;
     let mut transaction = pool
         .begin_with("BEGIN IMMEDIATE")
         .await
@@ -35,7 +38,7 @@ pub(super) async fn create(
     insert_image(&mut transaction, &stored).await?;
     insert_tags(&mut transaction, &stored).await?;
     if let Some(claim) = claim {
-        claims::record(&mut transaction, claim, &stored).await?;
+        claims::record(&mut transaction, claim, &snapshot).await?;
     }
     transaction.commit().await.map_err(from_sqlx)?;
     Ok(CreateOutcome::Created)
@@ -46,7 +49,7 @@ pub(super) async fn update(
     image: &ImageRecord,
     expected: Version,
 ) -> Result<(), RepoError> {
-    let stored = StoredImage::from_record(image)?;
+    let stored = ImageRow::from_record(image)?;
     // A version beyond SQLite's integers cannot be stored, so it matches no row either way.
     let expected = i64::try_from(expected.get()).unwrap_or(i64::MAX);
     let mut transaction = pool
@@ -103,7 +106,7 @@ pub(super) async fn delete(pool: &SqlitePool, id: &ImageId) -> Result<(), RepoEr
 
 async fn insert_image(
     connection: &mut SqliteConnection,
-    image: &StoredImage,
+    image: &ImageRow,
 ) -> Result<(), RepoError> {
     let inserted = sqlx::query(
         "INSERT INTO images (id, owner_id, title, title_key, description, visibility, \
@@ -138,10 +141,7 @@ async fn insert_image(
 /// Inserts the tag rows of `image`, whose `images` row must exist. `owner_id` and `created_at`
 /// are copied from that row in SQL, so the denormalized copies can never disagree with it, and
 /// the tags arrive as one JSON array so that any number of them is a single statement.
-async fn insert_tags(
-    connection: &mut SqliteConnection,
-    image: &StoredImage,
-) -> Result<(), RepoError> {
+async fn insert_tags(connection: &mut SqliteConnection, image: &ImageRow) -> Result<(), RepoError> {
     if image.tags.is_empty() {
         return Ok(());
     }

@@ -1,8 +1,9 @@
-//! The adapter's flat mirror of an `ImageRecord` (an image item's attributes, and, as JSON, an
-//! idempotency snapshot), and its way back into the domain through the domain's own parsers:
-//! a stored value that does not parse back is reported as corruption, never a panic.
+//! A flat mirror of an `ImageRecord` in plain strings and numbers, shared by the adapters: what
+//! a row or an item holds, and (serialized) the snapshot an idempotency claim keeps. The way back
+//! into the domain goes through the domain's own parsers, so a stored value that does not parse
+//! back to exactly what was stored is reported as corruption, never a panic.
 //!
-//! Snapshots are stored JSON: a field added later must be `#[serde(default)]` so that old
+//! Snapshots are stored serialized: a field added later must be `#[serde(default)]` so that old
 //! snapshots still read.
 
 use std::fmt::Display;
@@ -18,42 +19,42 @@ use lightbox_domain::visibility::Visibility;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// An image as an item (and a snapshot) holds it.
+/// An image as storage holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(super) struct StoredImage {
-    pub(super) id: Uuid,
-    pub(super) owner_id: String,
-    pub(super) title: Option<String>,
-    pub(super) description: Option<String>,
-    pub(super) visibility: String,
-    pub(super) content_type: String,
-    pub(super) size_bytes: u64,
-    pub(super) width: u32,
-    pub(super) height: u32,
-    pub(super) sha256: String,
-    pub(super) original_filename: Option<String>,
+pub struct StoredImage {
+    pub id: Uuid,
+    pub owner_id: String,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub visibility: String,
+    pub content_type: String,
+    pub size_bytes: u64,
+    pub width: u32,
+    pub height: u32,
+    pub sha256: String,
+    pub original_filename: Option<String>,
     /// Microseconds since the Unix epoch.
-    pub(super) created_at: i64,
+    pub created_at: i64,
     /// Microseconds since the Unix epoch.
-    pub(super) updated_at: i64,
-    pub(super) version: u64,
-    pub(super) blurhash: Option<String>,
+    pub updated_at: i64,
+    pub version: u64,
+    pub blurhash: Option<String>,
     /// Sorted, as `Tags` keeps them.
     #[serde(default)]
-    pub(super) tags: Vec<String>,
+    pub tags: Vec<String>,
 }
 
 /// A stored value that does not parse back into the domain.
 #[derive(Debug, thiserror::Error)]
 #[error("{what} is corrupt: {problem}")]
-pub(super) struct Corrupt {
-    pub(super) what: String,
-    pub(super) problem: String,
+pub struct Corrupt {
+    pub what: String,
+    pub problem: String,
 }
 
 impl StoredImage {
     /// The mirror of `record`.
-    pub(super) fn from_record(record: &ImageRecord) -> Self {
+    pub fn from_record(record: &ImageRecord) -> Self {
         let metadata = &record.metadata;
         Self {
             id: *record.id.as_uuid(),
@@ -86,7 +87,7 @@ impl StoredImage {
     ///
     /// # Errors
     /// [`Corrupt`] naming the first field that does not parse back to what is stored.
-    pub(super) fn into_record(self) -> Result<ImageRecord, Corrupt> {
+    pub fn into_record(self) -> Result<ImageRecord, Corrupt> {
         let corrupt = |field: &str, problem: &dyn Display| Corrupt {
             what: format!("stored image {}", self.id),
             problem: format!("{field}: {problem}"),
