@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use thiserror::Error;
 
 use crate::ids::{ImageId, OwnerId};
+use crate::image::ImageRecord;
 use crate::image_format::ImageFormat;
 use crate::tags::TagFilter;
 use crate::text::{TextFieldError, Title, title_search_key};
@@ -166,6 +167,29 @@ impl ListFilter {
         }
     }
 
+    /// Whether `image` is one this filter selects. Storage answers from indexes; this is the same
+    /// rule in memory, for re-checking what an index returned and for test models.
+    pub fn matches(&self, image: &ImageRecord) -> bool {
+        image.owner == self.owner
+            && image.metadata.tags.contains_all(&self.tags)
+            && self
+                .title_prefix
+                .as_ref()
+                .is_none_or(|prefix| prefix.matches(image.metadata.title.as_ref()))
+            && self
+                .content_type
+                .is_none_or(|format| image.content.format == format)
+            && self
+                .visibility
+                .is_none_or(|visibility| image.metadata.visibility == visibility)
+            && self
+                .created_after
+                .is_none_or(|after| image.created_at >= after)
+            && self
+                .created_before
+                .is_none_or(|before| image.created_at < before)
+    }
+
     /// A canonical byte string of the filter, which cursors are bound to.
     pub fn canonical_bytes(&self) -> Vec<u8> {
         // Each field is length-prefixed so that no two different filters share a spelling.
@@ -272,6 +296,61 @@ mod tests {
         let mut private = own;
         private.visibility = Some(Visibility::Private);
         assert_eq!(private.restricted_to(&bob), None);
+    }
+
+    #[test]
+    fn a_filter_matches_by_every_part() {
+        use crate::image::{EditableMetadata, Sha256Digest, StoredContent};
+        use crate::tags::Tags;
+        let alice = owner("alice");
+        let image = ImageRecord::new(
+            ImageId::generate(),
+            alice.clone(),
+            EditableMetadata {
+                title: Title::parse("Sunset").unwrap(),
+                tags: Tags::parse(["beach,sea"]).unwrap(),
+                visibility: Visibility::Public,
+                ..EditableMetadata::default()
+            },
+            StoredContent {
+                format: ImageFormat::Png,
+                size_bytes: 1,
+                width: 1,
+                height: 1,
+                sha256: Sha256Digest::from_bytes([0; 32]),
+            },
+            None,
+            chrono::Utc::now(),
+        );
+        let all = ListFilter::for_owner(alice.clone());
+        assert!(all.matches(&image));
+        type Narrowing = fn(&mut ListFilter);
+        let cases: [(&str, Narrowing); 7] = [
+            ("owner", |f| f.owner = OwnerId::parse("bob").unwrap()),
+            ("tag", |f| f.tags = TagFilter::parse(["city"]).unwrap()),
+            ("title", |f| {
+                f.title_prefix = TitlePrefix::parse("moon").unwrap()
+            }),
+            ("type", |f| f.content_type = Some(ImageFormat::Jpeg)),
+            ("visibility", |f| f.visibility = Some(Visibility::Private)),
+            ("after", |f| {
+                f.created_after = Some(chrono::Utc::now() + chrono::TimeDelta::hours(1))
+            }),
+            ("before", |f| {
+                f.created_before = Some(chrono::DateTime::UNIX_EPOCH)
+            }),
+        ];
+        for (part, narrow) in cases {
+            let mut filter = all.clone();
+            narrow(&mut filter);
+            assert!(!filter.matches(&image), "{part} must exclude the image");
+        }
+        let mut exact = all;
+        exact.tags = TagFilter::parse(["SEA"]).unwrap();
+        exact.title_prefix = TitlePrefix::parse("sun").unwrap();
+        exact.created_before = Some(image.created_at + chrono::TimeDelta::microseconds(1));
+        exact.created_after = Some(image.created_at);
+        assert!(exact.matches(&image));
     }
 
     #[test]

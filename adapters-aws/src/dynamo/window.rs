@@ -45,26 +45,7 @@ impl Window {
 /// Whether `record` belongs on a page of `query`: it matches every part of the filter and lies
 /// strictly beyond the position in the query's order.
 pub(super) fn matches(record: &ImageRecord, query: &ListQuery) -> bool {
-    let filter = &query.filter;
-    record.owner == filter.owner
-        && record.metadata.tags.contains_all(&filter.tags)
-        && filter
-            .title_prefix
-            .as_ref()
-            .is_none_or(|prefix| prefix.matches(record.metadata.title.as_ref()))
-        && filter
-            .content_type
-            .is_none_or(|format| record.content.format == format)
-        && filter
-            .visibility
-            .is_none_or(|visibility| record.metadata.visibility == visibility)
-        && filter
-            .created_after
-            .is_none_or(|after| record.created_at >= after)
-        && filter
-            .created_before
-            .is_none_or(|before| record.created_at < before)
-        && is_beyond(record, query)
+    query.filter.matches(record) && is_beyond(record, query)
 }
 
 /// Whether `record` lies strictly after the query's position in its order (always, without one).

@@ -69,19 +69,7 @@ fn image(owner: &OwnerId, i: usize) -> ImageRecord {
 fn expected(images: &[ImageRecord], filter: &ListFilter, order: SortOrder) -> Vec<ImageId> {
     let mut matching: Vec<&ImageRecord> = images
         .iter()
-        .filter(|image| {
-            image.metadata.tags.contains_all(&filter.tags)
-                && filter
-                    .title_prefix
-                    .as_ref()
-                    .is_none_or(|prefix| prefix.matches(image.metadata.title.as_ref()))
-                && filter
-                    .content_type
-                    .is_none_or(|f| image.content.format == f)
-                && filter
-                    .visibility
-                    .is_none_or(|v| image.metadata.visibility == v)
-        })
+        .filter(|image| filter.matches(image))
         .collect();
     matching.sort_by_key(|image| (image.created_at, image.id));
     if order == SortOrder::Newest {

@@ -207,26 +207,7 @@ fn filters(owner: &OwnerId, images: &[ImageRecord]) -> Vec<ListFilter> {
 fn expected(images: &[ImageRecord], filter: &ListFilter, order: SortOrder) -> Vec<ImageRecord> {
     let mut matching: Vec<ImageRecord> = images
         .iter()
-        .filter(|image| {
-            image.owner == filter.owner
-                && image.metadata.tags.contains_all(&filter.tags)
-                && filter
-                    .title_prefix
-                    .as_ref()
-                    .is_none_or(|prefix| prefix.matches(image.metadata.title.as_ref()))
-                && filter
-                    .content_type
-                    .is_none_or(|format| image.content.format == format)
-                && filter
-                    .visibility
-                    .is_none_or(|visibility| image.metadata.visibility == visibility)
-                && filter
-                    .created_after
-                    .is_none_or(|after| image.created_at >= after)
-                && filter
-                    .created_before
-                    .is_none_or(|before| image.created_at < before)
-        })
+        .filter(|image| filter.matches(image))
         .cloned()
         .collect();
     matching.sort_by_key(|image| (image.created_at, image.id));
