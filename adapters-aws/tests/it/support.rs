@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use aws_config::ConfigLoader;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{Region, SdkConfig};
 use aws_sdk_s3::config::Credentials;
@@ -27,6 +28,11 @@ pub fn endpoint() -> String {
 /// SDK configuration for `endpoint` with test credentials, built explicitly rather than through
 /// the process environment, which tests running in parallel share.
 pub async fn sdk_config_for(endpoint: &str) -> SdkConfig {
+    test_loader(endpoint).load().await
+}
+
+/// The production loader aimed at `endpoint`, with the emulator's test credentials.
+fn test_loader(endpoint: &str) -> ConfigLoader {
     config_loader()
         .endpoint_url(endpoint)
         .region(Region::new("us-east-1"))
@@ -37,8 +43,6 @@ pub async fn sdk_config_for(endpoint: &str) -> SdkConfig {
             None,
             "lightbox-tests",
         ))
-        .load()
-        .await
 }
 
 /// SDK configuration for the emulator: [`sdk_config_for`] with patient timeouts. moto handles
@@ -47,7 +51,7 @@ pub async fn sdk_config_for(endpoint: &str) -> SdkConfig {
 /// turn that queueing into spurious failures. The production timeouts are exercised by the
 /// `faults` tests, against an endpoint that does not answer at all.
 pub async fn sdk_config() -> SdkConfig {
-    config_loader()
+    test_loader(&endpoint())
         .timeout_config(
             TimeoutConfig::builder()
                 .connect_timeout(Duration::from_secs(10))
@@ -55,15 +59,6 @@ pub async fn sdk_config() -> SdkConfig {
                 .operation_timeout(Duration::from_secs(300))
                 .build(),
         )
-        .endpoint_url(endpoint())
-        .region(Region::new("us-east-1"))
-        .credentials_provider(Credentials::new(
-            "test",
-            "test",
-            None,
-            None,
-            "lightbox-tests",
-        ))
         .load()
         .await
 }

@@ -99,11 +99,6 @@ impl ImageService {
         }
     }
 
-    /// The settings in force.
-    pub fn settings(&self) -> &ServiceSettings {
-        &self.settings
-    }
-
     /// Loads an image `viewer` may see: its own, or anyone's public one. Anything else is
     /// indistinguishable from a missing image, so ids of private images cannot be probed.
     async fn visible_image(

@@ -42,11 +42,6 @@ pub struct StagedUpload {
 }
 
 impl StagedUpload {
-    /// What the bytes turned out to be.
-    pub fn info(&self) -> &ImageInfo {
-        &self.info
-    }
-
     /// How many bytes were stored.
     pub fn size_bytes(&self) -> u64 {
         self.size_bytes
