@@ -31,6 +31,9 @@ pub struct AwsSettings {
     pub bucket: String,
     /// The DynamoDB table of image metadata.
     pub table: String,
+    /// An endpoint for both services that overrides the SDK's own chain (`AWS_ENDPOINT_URL`),
+    /// for an emulator or a proxy named in lightbox's own settings.
+    pub endpoint_url: Option<String>,
 }
 
 /// A blob store and a repository on AWS, ready to hand to the service.
@@ -63,9 +66,19 @@ pub fn config_loader() -> ConfigLoader {
         .retry_config(RetryConfig::standard().with_max_attempts(MAX_ATTEMPTS))
 }
 
-/// Both AWS adapters, configured from the environment by [`config_loader`].
+/// The SDK configuration for `settings`: [`config_loader`]'s chain, with the settings' endpoint
+/// when they name one.
+pub async fn load_sdk_config(settings: &AwsSettings) -> SdkConfig {
+    let loader = config_loader();
+    match &settings.endpoint_url {
+        Some(endpoint) => loader.endpoint_url(endpoint).load().await,
+        None => loader.load().await,
+    }
+}
+
+/// Both AWS adapters, configured by [`load_sdk_config`].
 pub async fn connect(settings: &AwsSettings) -> AwsBackend {
-    connect_with(&config_loader().load().await, settings)
+    connect_with(&load_sdk_config(settings).await, settings)
 }
 
 /// Both AWS adapters on an already loaded SDK configuration.

@@ -12,7 +12,7 @@ mod dynamo;
 mod provision;
 mod s3;
 
-pub use config::{AwsBackend, AwsSettings, config_loader, connect, connect_with};
+pub use config::{AwsBackend, AwsSettings, config_loader, connect, connect_with, load_sdk_config};
 pub use dynamo::DynamoImageRepository;
 pub use provision::{
     ProvisionError, ProvisionReport, ProvisionedResource, ResourceState, provision, provision_with,

@@ -128,6 +128,7 @@ pub(crate) fn aws_settings(settings: &Settings) -> AwsSettings {
     AwsSettings {
         bucket: settings.s3_bucket.clone(),
         table: settings.dynamodb_table.clone(),
+        endpoint_url: settings.aws_endpoint_url.clone(),
     }
 }
 

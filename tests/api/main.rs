@@ -20,6 +20,7 @@ mod ids;
 mod list_errors;
 mod list_filters;
 mod list_paging;
+mod local_backend;
 mod metadata;
 mod model;
 mod quota;

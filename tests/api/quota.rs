@@ -11,13 +11,13 @@ async fn an_upload_past_the_image_quota_is_403_quota_exceeded() {
     let app = spawn_app_with(|s| s.quota_max_images = Some(2)).await;
     let first = upload_image(&app, &Form::with_file(png_seeded(8, 8, 1))).await;
     upload_image(&app, &Form::with_file(png_seeded(8, 8, 2))).await;
-    let blobs = app.blob_file_count();
+    let blobs = app.stored_object_count().await;
 
     let resp = app.upload(&Form::with_file(png_seeded(8, 8, 3))).await;
 
     assert_problem(resp, 403, "quota_exceeded").await;
     assert_eq!(list_ids(&app, &[]).await.len(), 2, "nothing recorded");
-    assert_eq!(app.blob_file_count(), blobs, "nothing stored");
+    assert_eq!(app.stored_object_count().await, blobs, "nothing stored");
     let me: Value = app.get_me().await.json().await.unwrap();
     assert_eq!(me["quota"], json!({"max_images": 2, "max_bytes": null}));
     assert_eq!(me["usage"]["images"], 2);

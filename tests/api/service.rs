@@ -1,12 +1,10 @@
-//! `/api/v1/me`, `/health` and `/ready` (503 `backend_unavailable` when the data directory
-//! cannot be written).
-
-use std::os::unix::fs::PermissionsExt;
+//! `/api/v1/me`, `/health` and `/ready` while the backend answers; the failing `/ready` is
+//! tested per backend, in `local_backend` and `aws_backend`.
 
 use serde_json::{Value, json};
 
 use crate::helpers::fixtures::{png, png_seeded};
-use crate::helpers::{Form, TestApp, assert_problem, spawn_app, spawn_app_with, upload_image};
+use crate::helpers::{Form, spawn_app, spawn_app_with, upload_image};
 
 #[tokio::test]
 async fn me_reports_the_caller_usage_quota_and_limits() {
@@ -78,72 +76,4 @@ async fn ready_is_200_when_the_backend_answers() {
     let resp = app.anonymous().get_ready().await;
 
     assert_eq!(resp.status().as_u16(), 200);
-}
-
-/// Makes `<data_dir>/blobs` unwritable. As root, permissions do not stop writes, so the folder is
-/// replaced by a regular file instead. Returns how to undo it.
-fn break_blob_store(app: &TestApp) -> Box<dyn FnOnce()> {
-    let blobs = app.blobs_dir();
-    std::fs::create_dir_all(&blobs).unwrap();
-    std::fs::set_permissions(&blobs, std::fs::Permissions::from_mode(0o500)).unwrap();
-    let probe = blobs.join(".write-probe");
-    let permissions_hold = std::fs::write(&probe, b"x").is_err();
-    if permissions_hold {
-        return Box::new(move || {
-            std::fs::set_permissions(&blobs, std::fs::Permissions::from_mode(0o755)).unwrap();
-        });
-    }
-    // Running as root: chmod does not stop writes.
-    std::fs::set_permissions(&blobs, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let parked = blobs.with_extension("parked");
-    std::fs::rename(&blobs, &parked).unwrap();
-    std::fs::write(&blobs, b"not a directory").unwrap();
-    Box::new(move || {
-        std::fs::remove_file(&blobs).unwrap();
-        std::fs::rename(&parked, &blobs).unwrap();
-        let _ = std::fs::remove_file(blobs.join(".write-probe"));
-    })
-}
-
-#[tokio::test]
-async fn ready_is_503_backend_unavailable_when_the_data_dir_is_unwritable() {
-    let app = spawn_app().await;
-    upload_image(&app, &Form::with_file(png(4, 4))).await;
-    let restore = break_blob_store(&app);
-
-    let resp = app.anonymous().get_ready().await;
-
-    assert!(
-        resp.headers().contains_key("retry-after"),
-        "503 carries Retry-After"
-    );
-    let problem = assert_problem(resp, 503, "backend_unavailable").await;
-    let detail = problem["detail"].as_str().unwrap().to_ascii_lowercase();
-    assert!(
-        [
-            "blob",
-            "data dir",
-            "data_dir",
-            "directory",
-            "storage",
-            "filesystem",
-            "local"
-        ]
-        .iter()
-        .any(|word| detail.contains(word)),
-        "the detail names the failing backend: {detail}"
-    );
-    let data_dir = app.data_dir.path().to_string_lossy().to_ascii_lowercase();
-    assert!(
-        !detail.contains(&data_dir),
-        "a 5xx carries no internals such as paths: {detail}"
-    );
-
-    restore();
-    let resp = app.anonymous().get_ready().await;
-    assert_eq!(
-        resp.status().as_u16(),
-        200,
-        "ready again once the directory is back"
-    );
 }

@@ -28,7 +28,7 @@ async fn a_retry_with_the_same_key_gets_the_first_image_and_stores_nothing_new()
         .text("tags", "a");
 
     let first = created(app.upload_with_key(&form, "key-1").await).await;
-    let blobs_after_first = app.blob_file_count();
+    let blobs_after_first = app.stored_object_count().await;
     let retry = created(app.upload_with_key(&form, "key-1").await).await;
 
     assert_eq!(retry["id"], first["id"]);
@@ -38,7 +38,7 @@ async fn a_retry_with_the_same_key_gets_the_first_image_and_stores_nothing_new()
         vec![first["id"].as_str().unwrap()]
     );
     assert_eq!(
-        app.blob_file_count(),
+        app.stored_object_count().await,
         blobs_after_first,
         "the retry stores no blob"
     );

@@ -27,7 +27,7 @@ async fn a_file_one_byte_over_the_size_limit_is_413() {
         .await;
 
     assert_problem_for(resp, 413, "file_too_large", "limit + 1 byte").await;
-    assert_eq!(app.blob_file_count(), 0, "nothing is stored");
+    assert_eq!(app.stored_object_count().await, 0, "nothing is stored");
 }
 
 #[tokio::test]

@@ -183,9 +183,9 @@ async fn assert_nothing_stored(app: &TestApp, caller: &Caller) {
     assert_eq!(me["usage"]["images"], 0, "usage counts no image: {me}");
     assert_eq!(me["usage"]["bytes"], 0, "usage counts no byte: {me}");
     assert_eq!(
-        app.blob_file_count(),
+        app.stored_object_count().await,
         0,
-        "no blob file is left in {:?}",
-        app.blobs_dir()
+        "no object is left in {}",
+        app.storage.describe()
     );
 }

@@ -12,7 +12,7 @@ use std::fmt;
 use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use lightbox_ports::RepoError;
+use lightbox_ports::{BackendFailure, RepoError};
 
 /// A failed DynamoDB call: which one, and the SDK's error.
 #[derive(Debug)]
@@ -33,15 +33,22 @@ impl Error for DynamoCallFailed {
     }
 }
 
-/// `Unavailable`, naming the call.
+/// What a failed DynamoDB call is called in a 503's detail and in `/ready`: the operator learns
+/// which of the two AWS services is down.
+const BACKEND_NAME: &str = "DynamoDB table";
+
+/// `Unavailable`, naming the service and the call.
 pub(super) fn from_sdk<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> RepoError
 where
     E: Error + Send + Sync + 'static,
 {
-    RepoError::unavailable(DynamoCallFailed {
-        operation,
-        source: Box::new(error),
-    })
+    RepoError::Unavailable(BackendFailure::new(
+        BACKEND_NAME,
+        DynamoCallFailed {
+            operation,
+            source: Box::new(error),
+        },
+    ))
 }
 
 /// Why each item of a cancelled transaction stopped it, in the order the items were sent.

@@ -9,7 +9,7 @@ use aws_config::SdkConfig;
 use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use lightbox_ports::failure::BoxError;
 
-use crate::config::{AwsSettings, config_loader, s3_client};
+use crate::config::{AwsSettings, load_sdk_config, s3_client};
 mod table;
 
 /// What became of one resource.
@@ -104,13 +104,13 @@ pub enum ProvisionError {
     },
 }
 
-/// Provisions with the SDK configuration of [`config_loader`] (the environment's credentials,
-/// region and endpoint).
+/// Provisions with the SDK configuration of [`load_sdk_config`] (the environment's credentials,
+/// region and endpoint, or the settings' endpoint).
 ///
 /// # Errors
 /// [`ProvisionError`] naming the resource that failed.
 pub async fn provision(settings: &AwsSettings) -> Result<ProvisionReport, ProvisionError> {
-    provision_with(&config_loader().load().await, settings).await
+    provision_with(&load_sdk_config(settings).await, settings).await
 }
 
 /// Provisions with an already loaded SDK configuration.

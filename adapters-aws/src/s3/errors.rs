@@ -9,7 +9,7 @@ use std::fmt;
 
 use aws_sdk_s3::config::http::HttpResponse;
 use aws_sdk_s3::error::SdkError;
-use lightbox_ports::BlobError;
+use lightbox_ports::{BackendFailure, BlobError};
 
 /// A failed S3 call: which one, and the SDK's error.
 #[derive(Debug)]
@@ -30,15 +30,22 @@ impl Error for S3CallFailed {
     }
 }
 
-/// `Unavailable`, naming the call.
+/// What a failed S3 call is called in a 503's detail and in `/ready`: the operator learns which
+/// of the two AWS services is down.
+const BACKEND_NAME: &str = "S3 bucket";
+
+/// `Unavailable`, naming the service and the call.
 pub(super) fn from_sdk<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> BlobError
 where
     E: Error + Send + Sync + 'static,
 {
-    BlobError::unavailable(S3CallFailed {
-        operation,
-        source: Box::new(error),
-    })
+    BlobError::Unavailable(BackendFailure::new(
+        BACKEND_NAME,
+        S3CallFailed {
+            operation,
+            source: Box::new(error),
+        },
+    ))
 }
 
 /// Whether S3 said there is no such object (`NoSuchKey`, or a bare 404 as some emulators and

@@ -29,6 +29,7 @@ async fn a_dead_backend_is_unavailable_within_the_timeout() {
         &AwsSettings {
             bucket: "nowhere".to_owned(),
             table: "nowhere".to_owned(),
+            endpoint_url: None,
         },
     );
     let started = Instant::now();
@@ -58,7 +59,7 @@ async fn a_dead_backend_is_unavailable_within_the_timeout() {
     let owner = OwnerId::parse("nobody").unwrap();
     match backend.repository.usage(&owner).await {
         Err(RepoError::Unavailable(failure)) => {
-            assert_eq!(failure.backend, "metadata database");
+            assert_eq!(failure.backend, "DynamoDB table");
         }
         other => panic!("expected Unavailable, got {other:?}"),
     }

@@ -69,6 +69,7 @@ pub fn unique_settings(label: &str) -> AwsSettings {
     AwsSettings {
         bucket: format!("lightbox-{label}-{}", &suffix[20..]),
         table: format!("lightbox-{label}-{suffix}"),
+        endpoint_url: None,
     }
 }
 

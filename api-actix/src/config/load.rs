@@ -18,12 +18,13 @@ use super::{
 };
 
 /// Every setting's TOML name; the environment names derive from them.
-pub(super) const KEYS: [&str; 24] = [
+pub(super) const KEYS: [&str; 25] = [
     "bind",
     "backend",
     "data_dir",
     "s3_bucket",
     "dynamodb_table",
+    "aws_endpoint_url",
     "auth",
     "jwt_secret",
     "jwt_public_key_file",
@@ -143,6 +144,7 @@ impl Values {
         })?;
         self.set("s3_bucket", &mut s.s3_bucket, parse_text)?;
         self.set("dynamodb_table", &mut s.dynamodb_table, parse_text)?;
+        self.set_optional("aws_endpoint_url", &mut s.aws_endpoint_url, parse_text)?;
         self.set("auth", &mut s.auth, parse_auth)?;
         self.set_optional("jwt_secret", &mut s.jwt_secret, |t| {
             Ok(Secret::new(t.to_owned()))

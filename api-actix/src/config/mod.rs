@@ -33,6 +33,9 @@ pub struct Settings {
     pub s3_bucket: String,
     /// AWS backend: the DynamoDB table.
     pub dynamodb_table: String,
+    /// AWS backend: an endpoint for S3 and DynamoDB that overrides the SDK's `AWS_ENDPOINT_URL`
+    /// (an emulator, or a proxy), so a config file can carry it.
+    pub aws_endpoint_url: Option<String>,
     /// How callers are identified.
     pub auth: AuthMode,
     /// JWT mode: HS256 secret.
@@ -82,6 +85,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             s3_bucket: "lightbox-images".to_owned(),
             dynamodb_table: "lightbox-images".to_owned(),
+            aws_endpoint_url: None,
             auth: AuthMode::Header,
             jwt_secret: None,
             jwt_public_key_file: None,
@@ -110,8 +114,7 @@ impl Default for Settings {
 pub enum BackendKind {
     /// Filesystem blobs and SQLite metadata.
     Local,
-    /// S3 blobs and DynamoDB metadata. Parsed so that a config written for it is understood, but
-    /// refused at start-up until that backend is built.
+    /// S3 blobs and DynamoDB metadata.
     Aws,
 }
 

@@ -60,7 +60,8 @@ fn defaults_are_the_contracts() {
 fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
     let file = toml(
         "bind = \"0.0.0.0:9000\"\nmax_upload_bytes = 2048\nmax_side = \"100\"\nlog_format = \"json\"\n\
-         public_url = \"https://img.example.com/\"\nquota_max_images = 5\n",
+         public_url = \"https://img.example.com/\"\nquota_max_images = 5\n\
+         aws_endpoint_url = \"http://127.0.0.1:4566\"\n",
     );
     let settings = Settings::from_sources(
         Some(file.path()),
@@ -80,6 +81,10 @@ fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
         Some("https://img.example.com/")
     );
     assert_eq!(settings.quota_max_images, Some(5));
+    assert_eq!(
+        settings.aws_endpoint_url.as_deref(),
+        Some("http://127.0.0.1:4566")
+    );
     let validated = settings.validate().unwrap();
     assert_eq!(
         validated.public_url.as_deref(),
@@ -166,6 +171,10 @@ fn every_kind_of_bad_setting_is_refused() {
                 ("LIGHTBOX_DYNAMODB_TABLE", "t"),
             ],
             "LIGHTBOX_DYNAMODB_TABLE: 't' is not a DynamoDB table name",
+        ),
+        (
+            vec![("LIGHTBOX_AWS_ENDPOINT_URL", "127.0.0.1:5599")],
+            "LIGHTBOX_AWS_ENDPOINT_URL: ",
         ),
         (
             vec![("LIGHTBOX_AUTH", "jwt")],

@@ -48,6 +48,9 @@ impl Settings {
             check_bucket(&self.s3_bucket).map_err(|m| bad("s3_bucket", m))?;
             check_table(&self.dynamodb_table).map_err(|m| bad("dynamodb_table", m))?;
         }
+        if let Some(endpoint) = &self.aws_endpoint_url {
+            check_endpoint(endpoint).map_err(|m| bad("aws_endpoint_url", m))?;
+        }
         // Parsed so that configs written for it are understood, refused until it is built.
         if self.auth == AuthMode::Jwt {
             return Err(bad(
@@ -170,6 +173,16 @@ fn check_public_url(text: &str) -> Result<String, String> {
         return Err(format!("'{text}' must not have a query or a fragment"));
     }
     Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+/// An absolute `http(s)` URL: the SDK would otherwise fail on the first call, not at the start.
+fn check_endpoint(text: &str) -> Result<(), String> {
+    let url = url::Url::parse(text.trim())
+        .map_err(|e| format!("'{text}' is not an absolute URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("'{text}' must be an http or https URL with a host"));
+    }
+    Ok(())
 }
 
 /// S3's bucket naming rules, in short: 3-63 characters of lower-case letters, digits, `.` and

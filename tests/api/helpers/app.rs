@@ -1,14 +1,12 @@
-//! `spawn_app()`: the real application on a random port with a fresh data directory.
+//! `spawn_app()`: the real application on a random port with fresh storage of its own.
 
 use std::ops::Deref;
-use std::path::PathBuf;
 
 use lightbox_api::Application;
 use lightbox_api::config::{Secret, Settings};
-use tempfile::TempDir;
 
 use super::caller::Caller;
-use super::files::count_files;
+use super::storage::TestStorage;
 
 /// The signing key every test app uses (32+ bytes, as the contract's HMAC needs).
 pub const SIGNING_SECRET: &str = "lightbox-tests: fixed signing secret, 32+ bytes long";
@@ -22,8 +20,10 @@ pub const BOB: &str = "bob";
 pub struct TestApp {
     /// `http://127.0.0.1:<port>`.
     pub address: String,
-    /// The local backend's data directory; deleted when the test ends.
-    pub data_dir: TempDir,
+    /// Where the app keeps its data (the backend this run of the suite is on).
+    pub storage: TestStorage,
+    /// The app's signing key, to sign `/content` URLs as the app does where `url` is S3's.
+    pub signing_secret: String,
     alice: Caller,
 }
 
@@ -51,32 +51,33 @@ impl TestApp {
         self.alice.with_user(None)
     }
 
-    /// `<data_dir>/blobs`, where the local backend keeps the bytes.
-    pub fn blobs_dir(&self) -> PathBuf {
-        self.data_dir.path().join("blobs")
-    }
-
-    /// How many regular files the blob store holds (0 when the folder does not exist yet).
-    pub fn blob_file_count(&self) -> usize {
-        count_files(&self.blobs_dir())
+    /// How many objects the blob store holds, originals and derived files alike.
+    pub async fn stored_object_count(&self) -> usize {
+        self.storage.object_count().await
     }
 }
 
-/// The app with the contract's defaults, a fixed signing key and a fresh data directory.
+/// The app with the contract's defaults, a fixed signing key and fresh storage on the backend
+/// this run of the suite is on.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
 /// Like [`spawn_app`], with settings changed by `configure` (small limits, short URL TTL, ...).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-    let data_dir = tempfile::tempdir().expect("a temporary data directory");
     let mut settings = Settings {
         bind: "127.0.0.1:0".to_owned(),
-        data_dir: data_dir.path().to_path_buf(),
         signing_key: Some(Secret::new(SIGNING_SECRET.to_owned())),
         ..Settings::default()
     };
+    let storage = TestStorage::fresh(&mut settings);
     configure(&mut settings);
+    storage.provision(&settings).await;
+    let signing_secret = settings
+        .signing_key
+        .as_ref()
+        .map(|key| key.expose().to_owned())
+        .unwrap_or_default();
     let application = Application::build(settings)
         .await
         .expect("the application builds");
@@ -85,7 +86,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let alice = Caller::new(address.clone(), Some(ALICE.as_bytes()));
     TestApp {
         address,
-        data_dir,
+        storage,
+        signing_secret,
         alice,
     }
 }

@@ -11,6 +11,7 @@ pub mod hostile;
 mod image_json;
 mod multipart;
 mod problem;
+mod storage;
 
 /// Whether this build serves `GET /api/v1/images/{id}/thumbnail`. The image pipeline brings the
 /// route; until then the route tables of the identity, id, routing and OpenAPI tests leave it out,
@@ -34,3 +35,4 @@ pub use flows::{
 pub use image_json::{assert_image_shape, parse_timestamp};
 pub use multipart::Form;
 pub use problem::{assert_head_problem, assert_problem, assert_problem_for};
+pub use storage::{TestStorage, aws_requested};

@@ -1,0 +1,108 @@
+//! What only the local backend has: a data directory that can break under the app, and `url`s
+//! that are the service's own `/content` links (on aws they are S3's). The aws run of the suite
+//! leaves this module out (see scripts/test); `aws_backend` is its counterpart.
+
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use crate::helpers::fixtures::png;
+use crate::helpers::{Form, TestApp, assert_problem, spawn_app, spawn_app_with, upload_image};
+
+/// The app's data directory; this module only runs on the local backend.
+fn data_dir(app: &TestApp) -> &Path {
+    app.storage
+        .local_data_dir()
+        .expect("local_backend tests run on the local backend only (scripts/test)")
+}
+
+/// Makes `<data_dir>/blobs` unwritable. As root, permissions do not stop writes, so the folder is
+/// replaced by a regular file instead. Returns how to undo it.
+fn break_blob_store(app: &TestApp) -> Box<dyn FnOnce()> {
+    let blobs = data_dir(app).join("blobs");
+    std::fs::create_dir_all(&blobs).unwrap();
+    std::fs::set_permissions(&blobs, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let probe = blobs.join(".write-probe");
+    let permissions_hold = std::fs::write(&probe, b"x").is_err();
+    if permissions_hold {
+        return Box::new(move || {
+            std::fs::set_permissions(&blobs, std::fs::Permissions::from_mode(0o755)).unwrap();
+        });
+    }
+    // Running as root: chmod does not stop writes.
+    std::fs::set_permissions(&blobs, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let parked = blobs.with_extension("parked");
+    std::fs::rename(&blobs, &parked).unwrap();
+    std::fs::write(&blobs, b"not a directory").unwrap();
+    Box::new(move || {
+        std::fs::remove_file(&blobs).unwrap();
+        std::fs::rename(&parked, &blobs).unwrap();
+        let _ = std::fs::remove_file(blobs.join(".write-probe"));
+    })
+}
+
+#[tokio::test]
+async fn ready_is_503_backend_unavailable_when_the_data_dir_is_unwritable() {
+    let app = spawn_app().await;
+    upload_image(&app, &Form::with_file(png(4, 4))).await;
+    let restore = break_blob_store(&app);
+
+    let resp = app.anonymous().get_ready().await;
+
+    assert!(
+        resp.headers().contains_key("retry-after"),
+        "503 carries Retry-After"
+    );
+    let problem = assert_problem(resp, 503, "backend_unavailable").await;
+    let detail = problem["detail"].as_str().unwrap().to_ascii_lowercase();
+    assert!(
+        [
+            "blob",
+            "data dir",
+            "data_dir",
+            "directory",
+            "storage",
+            "filesystem",
+            "local"
+        ]
+        .iter()
+        .any(|word| detail.contains(word)),
+        "the detail names the failing backend: {detail}"
+    );
+    let data_dir = data_dir(&app).to_string_lossy().to_ascii_lowercase();
+    assert!(
+        !detail.contains(&data_dir),
+        "a 5xx carries no internals such as paths: {detail}"
+    );
+
+    restore();
+    let resp = app.anonymous().get_ready().await;
+    assert_eq!(
+        resp.status().as_u16(),
+        200,
+        "ready again once the directory is back"
+    );
+}
+
+#[tokio::test]
+async fn public_url_sets_the_base_of_signed_urls() {
+    let app =
+        spawn_app_with(|s| s.public_url = Some("https://images.example.test".to_owned())).await;
+
+    let image = upload_image(&app, &Form::with_file(png(4, 4))).await;
+
+    let url = image["url"].as_str().unwrap();
+    let id = image["id"].as_str().unwrap();
+    assert!(
+        url.starts_with(&format!(
+            "https://images.example.test/api/v1/images/{id}/content?"
+        )),
+        "the configured public base: {url}"
+    );
+    let local = url.replacen("https://images.example.test", &app.address, 1);
+    let resp = app.anonymous().get_url(&local).await;
+    assert_eq!(
+        resp.status().as_u16(),
+        200,
+        "the same path and query work on the server"
+    );
+}
