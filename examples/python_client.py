@@ -71,6 +71,10 @@ class Lightbox:
     def download(self, image_id):
         return self._check(self.session.get(f"{self.base}/api/v1/images/{image_id}"), 200).content
 
+    def thumbnail(self, image_id, size=256):
+        response = self.session.get(f"{self.base}/api/v1/images/{image_id}/thumbnail", params={"size": size})
+        return self._check(response, 200)
+
     def delete(self, image_id):
         self._check(self.session.delete(f"{self.base}/api/v1/images/{image_id}"), 204)
 
@@ -95,6 +99,9 @@ def main():
 
         data = client.download(image["id"])
         print("downloaded bytes match:", hashlib.sha256(data).hexdigest() == image["sha256"])
+
+        thumb = client.thumbnail(image["id"], size=128)
+        print("thumbnail:", thumb.headers["Content-Type"], len(thumb.content), "bytes; blurhash", image["blurhash"])
 
         # The signed url needs no identity until url_expires_at.
         print("signed url works:", requests.get(image["url"]).status_code == 200)

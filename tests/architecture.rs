@@ -81,7 +81,7 @@ fn the_domain_depends_on_no_io_async_http_or_storage_crate() {
 }
 
 #[test]
-fn the_ports_know_no_http_sql_or_cloud_sdk() {
+fn the_ports_know_no_http_sql_cloud_sdk_or_image_codec() {
     assert_none_of(
         "lightbox-ports",
         &[
@@ -93,6 +93,10 @@ fn the_ports_know_no_http_sql_or_cloud_sdk() {
             "serde_json",
             "lightbox-adapters-*",
             "lightbox-api",
+            "image",
+            "fast_image_resize",
+            "jpeg-decoder",
+            "blurhash",
         ],
     );
 }
@@ -100,7 +104,11 @@ fn the_ports_know_no_http_sql_or_cloud_sdk() {
 #[test]
 fn adapters_depend_on_the_ports_never_on_each_other_or_on_http() {
     // Every adapter crate belongs in this list.
-    let adapters: &[&str] = &["lightbox-adapters-local", "lightbox-adapters-aws"];
+    let adapters: &[&str] = &[
+        "lightbox-adapters-local",
+        "lightbox-adapters-aws",
+        "lightbox-adapters-imaging",
+    ];
     for adapter in adapters.iter().copied() {
         let deps = dependencies(adapter);
         assert!(

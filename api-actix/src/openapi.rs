@@ -8,7 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::extract::USER_ID_HEADER;
-use crate::handlers::{delete, health, image_bytes, list, me, metadata, update, upload};
+use crate::handlers::{delete, health, image_bytes, list, me, metadata, thumbnail, update, upload};
 use crate::problem::{ErrorCode, Problem};
 
 /// The API's description, generated from the handlers.
@@ -25,6 +25,7 @@ use crate::problem::{ErrorCode, Problem};
         list::list_images,
         image_bytes::image_bytes,
         image_bytes::signed_content,
+        thumbnail::thumbnail,
         metadata::image_metadata,
         update::update_image,
         delete::delete_image,

@@ -1,11 +1,10 @@
 //! The route table: every path of the contract, its methods, and a `405` with `Allow` for the
-//! others. Unknown paths fall to the app's default service (`404`). The thumbnail route is not
-//! registered until thumbnails exist, so it is a 404 for now.
+//! others. Unknown paths fall to the app's default service (`404`).
 
 use actix_web::{HttpResponse, Resource, web};
 
 use crate::docs::{docs_asset, docs_redirect};
-use crate::handlers::{delete, health, image_bytes, list, me, metadata, update, upload};
+use crate::handlers::{delete, health, image_bytes, list, me, metadata, thumbnail, update, upload};
 use crate::openapi::openapi_json;
 use crate::problem::{ApiError, ErrorCode};
 
@@ -42,6 +41,11 @@ pub fn configure(config: &mut web::ServiceConfig) {
         .service(
             resource("/api/v1/images/{id}/metadata", &["GET"])
                 .route(web::get().to(metadata::image_metadata)),
+        )
+        .service(
+            resource("/api/v1/images/{id}/thumbnail", &["GET", "HEAD"])
+                .route(web::get().to(thumbnail::thumbnail))
+                .route(web::head().to(thumbnail::thumbnail)),
         )
         .service(
             resource("/api/v1/images/{id}/content", &["GET", "HEAD"])

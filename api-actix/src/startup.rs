@@ -9,6 +9,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use lightbox_adapters_aws::AwsSettings;
+use lightbox_adapters_imaging::ImagingProcessor;
 use lightbox_adapters_local::LocalBackend;
 use lightbox_domain::signing::SigningKey;
 use lightbox_ports::{BlobStore, ImageRepository, ImageService, ServiceSettings, SystemClock};
@@ -56,15 +57,20 @@ impl Application {
             None => random_signing_key()?,
         };
         let (blobs, repository) = open_backend(&settings).await?;
+        let pixel_jobs = ImagingProcessor::workers_for_this_machine();
+        let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
         let service = ImageService::new(
             blobs,
             repository,
+            processor,
             Arc::new(SystemClock),
             ServiceSettings {
                 limits: validated.limits,
                 signing_key,
                 url_ttl: validated.url_ttl,
                 idempotency_window: chrono::TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS),
+                strip_metadata: settings.strip_metadata,
+                pixel_jobs,
             },
         );
         let state = AppState {

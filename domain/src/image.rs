@@ -3,6 +3,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use thiserror::Error;
 
+use crate::blurhash::Blurhash;
 use crate::filename::OriginalFilename;
 use crate::ids::{ImageId, OwnerId};
 use crate::image_format::ImageFormat;
@@ -118,7 +119,7 @@ pub struct ImageRecord {
     /// Metadata version.
     pub version: Version,
     /// A compact placeholder for feeds, when computed.
-    pub blurhash: Option<String>,
+    pub blurhash: Option<Blurhash>,
 }
 
 /// The precision every stored timestamp has.

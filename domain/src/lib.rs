@@ -4,6 +4,7 @@
 //! names or storage engines. Every value here is parsed once at the edge and is valid by
 //! construction ("parse, don't validate").
 
+pub mod blurhash;
 pub mod cursor;
 pub mod filename;
 pub mod idempotency;
@@ -16,4 +17,5 @@ pub mod range;
 pub mod signing;
 pub mod tags;
 pub mod text;
+pub mod thumbnail;
 pub mod visibility;

@@ -13,6 +13,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::idempotency::IdempotencyKey;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{ImageRecord, Version};
@@ -119,6 +120,14 @@ pub trait ImageRepository: Send + Sync + 'static {
     /// [`RepoError::NotFound`] when it is gone; [`RepoError::VersionConflict`] when its version
     /// moved on; [`RepoError::InsufficientStorage`]; [`RepoError::Unavailable`].
     async fn update(&self, image: &ImageRecord, expected: Version) -> Result<(), RepoError>;
+
+    /// Records the blurhash of an image stored without one. Never changes anything else (not
+    /// `version`, not `updated_at`): the placeholder is derived from the bytes, not metadata the
+    /// owner edits. A record that already has a blurhash, or no record, is left as it is.
+    ///
+    /// # Errors
+    /// [`RepoError::InsufficientStorage`]; [`RepoError::Unavailable`].
+    async fn set_blurhash(&self, id: &ImageId, blurhash: &Blurhash) -> Result<(), RepoError>;
 
     /// Removes a record and its tags.
     ///

@@ -1,14 +1,16 @@
-//! The ports of lightbox: what the core needs from storage, and the use cases written against it.
+//! The ports of lightbox: what the core needs from storage and from pixel work, and the use
+//! cases written against it.
 //!
-//! Architecture invariant: this crate knows the domain and the two storage traits, and nothing
-//! of HTTP, SQL, S3 or DynamoDB. Adapters implement [`BlobStore`] and [`ImageRepository`]; the
-//! API calls [`ImageService`].
+//! Architecture invariant: this crate knows the domain, the two storage traits and the image
+//! processor trait, and nothing of HTTP, SQL, S3, DynamoDB or image codecs. Adapters implement
+//! [`BlobStore`], [`ImageRepository`] and [`ImageProcessor`]; the API calls [`ImageService`].
 
 pub mod blob_store;
 pub mod clock;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod failure;
+pub mod image_processor;
 pub mod image_repository;
 pub mod stored_image;
 pub mod use_cases;
@@ -16,5 +18,6 @@ pub mod use_cases;
 pub use blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ByteStream, UploadStream};
 pub use clock::{Clock, SystemClock};
 pub use failure::{BackendFailure, BoxError};
+pub use image_processor::{Analysis, ImageProcessor, ProcessError, Thumbnail};
 pub use image_repository::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
 pub use use_cases::{ImageService, ServiceSettings};

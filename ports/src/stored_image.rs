@@ -9,6 +9,7 @@
 use std::fmt::Display;
 
 use chrono::{DateTime, Utc};
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::filename::OriginalFilename;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{EditableMetadata, ImageRecord, Sha256Digest, StoredContent, Version};
@@ -74,7 +75,10 @@ impl StoredImage {
             created_at: record.created_at.timestamp_micros(),
             updated_at: record.updated_at.timestamp_micros(),
             version: record.version.get(),
-            blurhash: record.blurhash.clone(),
+            blurhash: record
+                .blurhash
+                .as_ref()
+                .map(|hash| hash.as_str().to_owned()),
             tags: metadata
                 .tags
                 .iter()
@@ -117,6 +121,12 @@ impl StoredImage {
             timestamp(self.created_at).ok_or_else(|| corrupt("created_at", &"out of range"))?;
         let updated_at =
             timestamp(self.updated_at).ok_or_else(|| corrupt("updated_at", &"out of range"))?;
+        let blurhash = self
+            .blurhash
+            .as_deref()
+            .map(Blurhash::parse)
+            .transpose()
+            .map_err(|e| corrupt("blurhash", &e))?;
         Ok(ImageRecord {
             id: ImageId::from_uuid(self.id),
             owner,
@@ -137,7 +147,7 @@ impl StoredImage {
             created_at,
             updated_at,
             version: Version::new(self.version),
-            blurhash: self.blurhash,
+            blurhash,
         })
     }
 }

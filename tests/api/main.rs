@@ -30,6 +30,7 @@ mod service;
 mod thumbnails;
 mod update;
 mod update_errors;
+mod upload_bombs;
 mod upload_fields;
 mod upload_filenames;
 mod upload_idempotency;

@@ -39,7 +39,6 @@ async fn thumbnail(
 }
 
 #[tokio::test]
-#[ignore = "thumbnails are not served yet: they come with the image pipeline"]
 async fn sizes_round_up_to_a_preset_and_never_upscale() {
     let app = spawn_app().await;
     let id = upload(&app, Form::with_file(png(600, 300))).await;
@@ -66,7 +65,6 @@ async fn sizes_round_up_to_a_preset_and_never_upscale() {
 }
 
 #[tokio::test]
-#[ignore = "thumbnails are not served yet: they come with the image pipeline"]
 async fn sizes_outside_1_to_1024_are_invalid_field() {
     let mut failures = Failures::new();
     let app = spawn_app().await;
@@ -82,7 +80,6 @@ async fn sizes_outside_1_to_1024_are_invalid_field() {
 }
 
 #[tokio::test]
-#[ignore = "thumbnails are not served yet: they come with the image pipeline"]
 async fn transparency_gives_a_png_and_opacity_a_jpeg() {
     let app = spawn_app().await;
     let cases: [(&str, Vec<u8>, &str); 3] = [
@@ -108,7 +105,6 @@ async fn transparency_gives_a_png_and_opacity_a_jpeg() {
 }
 
 #[tokio::test]
-#[ignore = "thumbnails are not served yet: they come with the image pipeline"]
 async fn an_animation_gives_its_first_frame() {
     let app = spawn_app().await;
     let id = upload(&app, Form::with_file(gif_animated(128, 128, 3))).await;
@@ -126,7 +122,6 @@ async fn an_animation_gives_its_first_frame() {
 }
 
 #[tokio::test]
-#[ignore = "thumbnails are not served yet: they come with the image pipeline"]
 async fn the_orientation_is_applied() {
     let app = spawn_app().await;
     // Stored 200x100 with orientation 6 (rotate 90°): displayed 100x200.
@@ -138,7 +133,6 @@ async fn the_orientation_is_applied() {
 }
 
 #[tokio::test]
-#[ignore = "thumbnails are not served yet: they come with the image pipeline"]
 async fn thumbnails_have_caching_headers_head_range_and_304() {
     let app = spawn_app().await;
     let id = upload(&app, Form::with_file(png(300, 200))).await;
@@ -187,7 +181,6 @@ async fn thumbnails_have_caching_headers_head_range_and_304() {
 }
 
 #[tokio::test]
-#[ignore = "thumbnails are not served yet: they come with the image pipeline"]
 async fn thumbnails_follow_the_access_rules_of_the_bytes() {
     let app = spawn_app().await;
     let private = upload(&app, Form::with_file(png(50, 50))).await;

@@ -3,8 +3,8 @@
 
 use crate::helpers::fixtures::{decode, sha256_hex};
 use crate::helpers::{
-    Form, SECRET_TEXT, jpeg_orientation, jpeg_with_metadata, jpeg_with_orientation,
-    png_with_text_chunk, spawn_app, upload_image,
+    Form, SECRET_TEXT, exif_fields, jpeg_orientation, jpeg_with_metadata, jpeg_with_orientation,
+    png_with_text_chunk, spawn_app, spawn_app_with, upload_image,
 };
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
@@ -14,7 +14,6 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
 }
 
 #[tokio::test]
-#[ignore = "metadata is not stripped yet: it comes with the image pipeline"]
 async fn jpeg_metadata_is_stripped_but_the_orientation_is_kept() {
     let app = spawn_app().await;
     let sent = jpeg_with_metadata(40, 20);
@@ -39,11 +38,19 @@ async fn jpeg_metadata_is_stripped_but_the_orientation_is_kept() {
         !contains(&stored, "http://ns.adobe.com/xap/1.0/"),
         "no XMP packet is left"
     );
-    assert_eq!(
-        jpeg_orientation(&stored),
-        Some(6),
-        "the orientation tag is kept"
+    let sent_fields = exif_fields(&jpeg_with_metadata(40, 20)).unwrap();
+    assert!(
+        sent_fields
+            .iter()
+            .any(|(tag, _)| tag.context() == exif::Context::Gps),
+        "the fixture is a photo with GPS: {sent_fields:?}"
     );
+    assert_eq!(
+        exif_fields(&stored),
+        Some(vec![(exif::Tag::Orientation, Some(6))]),
+        "an independent reader finds the orientation and nothing else (no GPS)"
+    );
+    assert_eq!(jpeg_orientation(&stored), Some(6));
     assert_eq!(
         image["sha256"],
         sha256_hex(&stored),
@@ -63,7 +70,6 @@ async fn jpeg_metadata_is_stripped_but_the_orientation_is_kept() {
 }
 
 #[tokio::test]
-#[ignore = "metadata is not stripped yet: it comes with the image pipeline"]
 async fn png_text_chunks_are_stripped() {
     let app = spawn_app().await;
     let sent = png_with_text_chunk(16, 16);
@@ -94,4 +100,21 @@ async fn width_and_height_are_as_displayed_after_orientation() {
         assert_eq!(image["width"], width, "orientation {orientation}");
         assert_eq!(image["height"], height, "orientation {orientation}");
     }
+}
+
+#[tokio::test]
+async fn with_stripping_off_the_bytes_are_stored_as_sent() {
+    let app = spawn_app_with(|s| s.strip_metadata = false).await;
+    let sent = jpeg_with_metadata(40, 20);
+
+    let image = upload_image(&app, &Form::with_file(sent.clone())).await;
+    let stored = app
+        .get_image(image["id"].as_str().unwrap())
+        .await
+        .bytes()
+        .await
+        .unwrap();
+
+    assert_eq!(stored.as_ref(), sent.as_slice(), "byte for byte");
+    assert_eq!(image["sha256"], sha256_hex(&sent));
 }

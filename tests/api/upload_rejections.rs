@@ -121,7 +121,6 @@ async fn broken_or_oversized_images_of_accepted_formats_are_422() {
 
 /// Pixel data that does not inflate is only found by decoding, which uploads do not do yet.
 #[tokio::test]
-#[ignore = "uploads are not decoded yet: full decoding comes with the image pipeline"]
 async fn an_image_whose_pixel_data_does_not_decode_is_422() {
     let app = spawn_app().await;
     let resp = app

@@ -35,7 +35,7 @@ const ORIGINAL_FILENAME: &str = "original_filename";
 pub(super) const CREATED_AT: &str = "created_at";
 const UPDATED_AT: &str = "updated_at";
 pub(super) const VERSION: &str = "version";
-const BLURHASH: &str = "blurhash";
+pub(super) const BLURHASH: &str = "blurhash";
 const TAGS: &str = "tags";
 
 pub(super) fn s(text: impl Into<String>) -> AttributeValue {

@@ -14,6 +14,7 @@ mod claims;
 mod errors;
 mod item;
 mod list;
+mod placeholder;
 mod read;
 pub(crate) mod schema;
 mod window;
@@ -24,6 +25,7 @@ mod no_scan_tests;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
@@ -64,6 +66,10 @@ impl ImageRepository for DynamoImageRepository {
 
     async fn update(&self, image: &ImageRecord, expected: Version) -> Result<(), RepoError> {
         self.update_image(image, expected).await
+    }
+
+    async fn set_blurhash(&self, id: &ImageId, blurhash: &Blurhash) -> Result<(), RepoError> {
+        self.set_image_blurhash(id, blurhash).await
     }
 
     async fn delete(&self, id: &ImageId) -> Result<(), RepoError> {

@@ -15,6 +15,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use async_trait::async_trait;
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
@@ -82,6 +83,10 @@ impl ImageRepository for SqliteImageRepository {
 
     async fn update(&self, image: &ImageRecord, expected: Version) -> Result<(), RepoError> {
         write::update(&self.pool, image, expected).await
+    }
+
+    async fn set_blurhash(&self, id: &ImageId, blurhash: &Blurhash) -> Result<(), RepoError> {
+        write::set_blurhash(&self.pool, id, blurhash).await
     }
 
     async fn delete(&self, id: &ImageId) -> Result<(), RepoError> {

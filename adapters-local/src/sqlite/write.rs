@@ -5,6 +5,7 @@
 //! the same state and one failing on upgrade, so "check the claim, then insert" and "check the
 //! version, then rewrite tags" are each one serialized step.
 
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::ImageId;
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_ports::{CreateOutcome, IdempotencyClaim, RepoError};
@@ -156,5 +157,20 @@ async fn insert_tags(connection: &mut SqliteConnection, image: &ImageRow) -> Res
     .execute(connection)
     .await
     .map_err(from_sqlx)?;
+    Ok(())
+}
+
+/// Fills in a missing blurhash; the version and `updated_at` stay as they are.
+pub(super) async fn set_blurhash(
+    pool: &SqlitePool,
+    id: &ImageId,
+    blurhash: &Blurhash,
+) -> Result<(), RepoError> {
+    sqlx::query("UPDATE images SET blurhash = ? WHERE id = ? AND blurhash IS NULL")
+        .bind(blurhash.as_str())
+        .bind(*id.as_uuid())
+        .execute(pool)
+        .await
+        .map_err(from_sqlx)?;
     Ok(())
 }

@@ -65,7 +65,7 @@ async fn metadata_on_a_full_disk() {
     let description = Description::parse(&"東".repeat(Description::MAX_CHARS)).unwrap();
     let mut created = 0;
     let error = loop {
-        let mut record = ImageRecord::new(
+        let record = ImageRecord::new(
             ImageId::generate(),
             owner.clone(),
             EditableMetadata {
@@ -82,7 +82,6 @@ async fn metadata_on_a_full_disk() {
             None,
             chrono::Utc::now(),
         );
-        record.blurhash = Some("x".repeat(10_000));
         match repository.create(&record, None).await {
             Ok(_) => created += 1,
             Err(error) => break error,

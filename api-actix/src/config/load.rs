@@ -18,7 +18,7 @@ use super::{
 };
 
 /// Every setting's TOML name; the environment names derive from them.
-pub(super) const KEYS: [&str; 25] = [
+pub(super) const KEYS: [&str; 26] = [
     "bind",
     "backend",
     "data_dir",
@@ -40,6 +40,7 @@ pub(super) const KEYS: [&str; 25] = [
     "max_side",
     "max_pixels",
     "max_frames",
+    "strip_metadata",
     "rate_limit_rps",
     "rate_limit_burst",
     "quota_max_images",
@@ -170,6 +171,7 @@ impl Values {
         self.set("max_side", &mut s.max_side, parse_number)?;
         self.set("max_pixels", &mut s.max_pixels, parse_number)?;
         self.set("max_frames", &mut s.max_frames, parse_number)?;
+        self.set("strip_metadata", &mut s.strip_metadata, parse_bool)?;
         self.set("rate_limit_rps", &mut s.rate_limit_rps, parse_number)?;
         self.set_optional("rate_limit_burst", &mut s.rate_limit_burst, parse_number)?;
         self.set_optional("quota_max_images", &mut s.quota_max_images, parse_number)?;
@@ -288,5 +290,15 @@ fn parse_log_format(text: &str) -> Result<LogFormat, String> {
         other => Err(format!(
             "'{other}' is not a log format; use 'text' or 'json'"
         )),
+    }
+}
+
+/// `true`/`false` as TOML writes them; `1`/`0`, `yes`/`no` and `on`/`off` as operators often
+/// write them in environment files.
+fn parse_bool(text: &str) -> Result<bool, String> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        other => Err(format!("'{other}' is not a boolean; use 'true' or 'false'")),
     }
 }

@@ -66,6 +66,8 @@ pub struct Settings {
     pub max_pixels: u64,
     /// Largest accepted number of animation frames.
     pub max_frames: u32,
+    /// Whether uploads are stored without EXIF/XMP/IPTC/comments (orientation and ICC kept).
+    pub strip_metadata: bool,
     /// Per-caller request rate; 0 turns rate limiting off.
     pub rate_limit_rps: u32,
     /// Per-caller burst; `2 × rps` when unset.
@@ -101,6 +103,7 @@ impl Default for Settings {
             max_side: 16_384,
             max_pixels: 50_000_000,
             max_frames: 1_000,
+            strip_metadata: true,
             rate_limit_rps: 0,
             rate_limit_burst: None,
             quota_max_images: None,

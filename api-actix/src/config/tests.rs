@@ -41,6 +41,7 @@ fn defaults_are_the_contracts() {
     assert_eq!(settings.log, "info");
     assert_eq!(settings.log_format, LogFormat::Text);
     assert_eq!(settings.url_ttl_seconds, 3600);
+    assert!(settings.strip_metadata, "metadata is stripped by default");
     assert_eq!(
         (settings.max_side, settings.max_pixels, settings.max_frames),
         (16_384, 50_000_000, 1_000)
@@ -61,7 +62,7 @@ fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
     let file = toml(
         "bind = \"0.0.0.0:9000\"\nmax_upload_bytes = 2048\nmax_side = \"100\"\nlog_format = \"json\"\n\
          public_url = \"https://img.example.com/\"\nquota_max_images = 5\n\
-         aws_endpoint_url = \"http://127.0.0.1:4566\"\n",
+         aws_endpoint_url = \"http://127.0.0.1:4566\"\nstrip_metadata = false\n",
     );
     let settings = Settings::from_sources(
         Some(file.path()),
@@ -81,6 +82,7 @@ fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
         Some("https://img.example.com/")
     );
     assert_eq!(settings.quota_max_images, Some(5));
+    assert!(!settings.strip_metadata);
     assert_eq!(
         settings.aws_endpoint_url.as_deref(),
         Some("http://127.0.0.1:4566")
@@ -171,6 +173,10 @@ fn every_kind_of_bad_setting_is_refused() {
                 ("LIGHTBOX_DYNAMODB_TABLE", "t"),
             ],
             "LIGHTBOX_DYNAMODB_TABLE: 't' is not a DynamoDB table name",
+        ),
+        (
+            vec![("LIGHTBOX_STRIP_METADATA", "maybe")],
+            "LIGHTBOX_STRIP_METADATA: 'maybe' is not a boolean",
         ),
         (
             vec![("LIGHTBOX_AWS_ENDPOINT_URL", "127.0.0.1:5599")],

@@ -8,6 +8,7 @@ pub mod list;
 pub mod list_query;
 pub mod me;
 pub mod metadata;
+pub mod thumbnail;
 pub mod update;
 pub mod update_body;
 pub mod upload;

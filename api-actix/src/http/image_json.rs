@@ -125,7 +125,7 @@ pub async fn image_resource(
         created_at: timestamp(image.created_at),
         updated_at: timestamp(image.updated_at),
         version: image.version.get(),
-        blurhash: image.blurhash.clone(),
+        blurhash: image.blurhash.as_ref().map(|hash| hash.as_str().to_owned()),
         url,
         url_expires_at: timestamp(link.expires_at),
     })

@@ -10,8 +10,8 @@ use lightbox_domain::tags::TagError;
 use lightbox_domain::text::TextFieldError;
 use lightbox_domain::visibility::InvalidVisibility;
 use lightbox_ports::use_cases::{
-    ContentError, DeleteError, ListError, NotReady, ReadError, StorageError, UpdateError,
-    UploadError,
+    ContentError, DeleteError, ListError, NotReady, ReadError, StorageError, ThumbnailError,
+    UpdateError, UploadError,
 };
 
 use super::{ApiError, ErrorCode, human_size};
@@ -54,6 +54,10 @@ impl From<UploadError> for ApiError {
             UploadError::InvalidImage(inspect) => {
                 ApiError::new(ErrorCode::InvalidImage, inspect.to_string())
             }
+            UploadError::Undecodable(why) => ApiError::new(
+                ErrorCode::InvalidImage,
+                format!("the image's pixel data does not decode: {why}"),
+            ),
             UploadError::BadBody(message) => ApiError::new(
                 ErrorCode::BadRequest,
                 format!("the multipart body could not be read: {message}"),
@@ -138,6 +142,19 @@ impl From<ContentError> for ApiError {
             ),
             ContentError::NotFound => ApiError::not_found(),
             ContentError::Storage(storage) => storage.into(),
+        }
+    }
+}
+
+impl From<ThumbnailError> for ApiError {
+    fn from(error: ThumbnailError) -> Self {
+        match error {
+            ThumbnailError::NotFound => ApiError::not_found(),
+            ThumbnailError::Undecodable(why) => ApiError::new(
+                ErrorCode::InvalidImage,
+                format!("the stored image does not decode, so it has no thumbnail: {why}"),
+            ),
+            ThumbnailError::Storage(storage) => storage.into(),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Values the conformance checks build records, owners and claims from.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::filename::OriginalFilename;
 use lightbox_domain::idempotency::IdempotencyKey;
 use lightbox_domain::ids::{ImageId, OwnerId};
@@ -76,7 +77,7 @@ pub(super) fn full_record(owner: &OwnerId) -> ImageRecord {
     record.original_filename = OriginalFilename::sanitize("Ünïcødé 写真.webp");
     record.updated_at = base_time() + Duration::milliseconds(1500) + Duration::microseconds(7);
     record.version = Version::new(3);
-    record.blurhash = Some("LEHV6nWB2yk8pyo0adR*.7kCMdnj".to_owned());
+    record.blurhash = Some(Blurhash::parse("LEHV6nWB2yk8pyo0adR*.7kCMdnj").unwrap());
     record
 }
 

@@ -31,7 +31,8 @@ pub use listing::{
 };
 pub use records::{
     create_and_get_round_trip_every_field, create_refuses_a_taken_id, delete_is_conditional,
-    repository_is_ready, update_is_conditional_on_the_version, usage_counts_images_and_bytes,
+    repository_is_ready, set_blurhash_fills_only_a_missing_placeholder,
+    update_is_conditional_on_the_version, usage_counts_images_and_bytes,
 };
 
 use crate::image_repository::ImageRepository;
@@ -43,6 +44,7 @@ pub async fn image_repository_conformance(repository: &dyn ImageRepository) {
     create_refuses_a_taken_id(repository).await;
     update_is_conditional_on_the_version(repository).await;
     delete_is_conditional(repository).await;
+    set_blurhash_fills_only_a_missing_placeholder(repository).await;
     usage_counts_images_and_bytes(repository).await;
     idempotency_claims(repository).await;
     listing(repository).await;

@@ -2,8 +2,9 @@
 //! update, delete and usage.
 
 use chrono::Duration;
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::ImageId;
-use lightbox_domain::image::Version;
+use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::{ListFilter, ListQuery, PageLimit, SortOrder};
 use lightbox_domain::tags::{TagFilter, Tags};
 use lightbox_domain::text::Title;
@@ -166,4 +167,43 @@ pub(super) fn everything_of(owner: &lightbox_domain::ids::OwnerId) -> ListQuery 
         limit: PageLimit::new(u64::from(PageLimit::MAX)).unwrap(),
         after: None,
     }
+}
+
+/// `set_blurhash` fills in a missing placeholder without touching the version or `updated_at`,
+/// leaves one that exists as it is, and is a no-op for an unknown id (it creates nothing).
+pub async fn set_blurhash_fills_only_a_missing_placeholder(repository: &dyn ImageRepository) {
+    let owner = unique_owner("blurhash");
+    let record = sparse_record(&owner, base_time());
+    assert!(record.blurhash.is_none(), "the fixture has no placeholder");
+    repository.create(&record, None).await.unwrap();
+    let first = Blurhash::parse("LEHV6nWB2yk8pyo0adR*.7kCMdnj").unwrap();
+    let second = Blurhash::parse("L00000fQfQfQfQfQfQfQfQfQfQfQ").unwrap();
+
+    repository.set_blurhash(&record.id, &first).await.unwrap();
+    repository.set_blurhash(&record.id, &second).await.unwrap();
+
+    let stored = repository.get(&record.id).await.unwrap().unwrap();
+    assert_eq!(
+        stored.blurhash.as_ref(),
+        Some(&first),
+        "the first one stays"
+    );
+    assert_eq!(stored.version, record.version, "the version is not bumped");
+    assert_eq!(stored.updated_at, record.updated_at, "not an edit");
+    assert_eq!(
+        ImageRecord {
+            blurhash: None,
+            ..stored
+        },
+        record,
+        "nothing else changed"
+    );
+
+    let unknown = ImageId::generate();
+    repository.set_blurhash(&unknown, &first).await.unwrap();
+    assert_eq!(
+        repository.get(&unknown).await.unwrap(),
+        None,
+        "no stub record"
+    );
 }

@@ -1,5 +1,6 @@
-//! A pass-through stream that checks an upload while it flows to the blob store: size limit,
-//! image type and header, and the SHA-256 of the bytes.
+//! A stream that checks an upload while it flows to the blob store: size limit, image type and
+//! header; that strips its metadata (when configured); and that takes the SHA-256 and size of
+//! the bytes it passes on, which are the bytes stored.
 //!
 //! Checking in the stream, rather than before or after storing, means the body is read once,
 //! never held whole in memory, and a bad upload stops the write at its first bad byte: the
@@ -11,7 +12,7 @@ use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use futures::Stream;
-use lightbox_domain::image_format::{ImageInfo, ImageInspector, InspectError};
+use lightbox_domain::image_format::{ImageInfo, ImageInspector, InspectError, MetadataStripper};
 use lightbox_domain::limits::UploadLimits;
 use sha2::{Digest, Sha256};
 
@@ -33,7 +34,9 @@ pub(crate) enum Rejection {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Inspection {
     pub(crate) info: ImageInfo,
+    /// Size of the bytes passed on (stored), which stripping may have made smaller.
     pub(crate) size_bytes: u64,
+    /// SHA-256 of the bytes passed on.
     pub(crate) sha256: [u8; 32],
 }
 
@@ -85,52 +88,95 @@ struct InspectingStream {
     body: UploadBody,
     limits: UploadLimits,
     inspector: Option<ImageInspector>,
+    /// `None` when metadata is kept as uploaded.
+    stripper: Option<MetadataStripper>,
     hasher: Sha256,
-    size_bytes: u64,
+    /// Bytes received, which the size limit counts.
+    received_bytes: u64,
+    /// Bytes passed on to the store.
+    passed_bytes: u64,
     verdict: Verdict,
+    /// The stripper's last output, to pass on after the body has ended.
+    tail: Option<Bytes>,
     done: bool,
 }
 
-/// Wraps an upload body; the returned [`Verdict`] is filled when the stream ends.
-pub(crate) fn inspect(body: UploadBody, limits: UploadLimits) -> (UploadStream, Verdict) {
+/// Wraps an upload body, stripping its metadata when `strip_metadata` is set; the returned
+/// [`Verdict`] is filled when the body ends.
+pub(crate) fn inspect(
+    body: UploadBody,
+    limits: UploadLimits,
+    strip_metadata: bool,
+) -> (UploadStream, Verdict) {
     let verdict = Verdict::default();
     let stream = InspectingStream {
         body,
         limits,
         inspector: Some(ImageInspector::new(limits)),
+        stripper: strip_metadata.then(MetadataStripper::new),
         hasher: Sha256::new(),
-        size_bytes: 0,
+        received_bytes: 0,
+        passed_bytes: 0,
         verdict: verdict.clone(),
+        tail: None,
         done: false,
     };
     (Box::pin(stream), verdict)
 }
 
 impl InspectingStream {
-    fn on_chunk(&mut self, chunk: &Bytes) -> Result<(), Rejection> {
-        self.size_bytes = self.size_bytes.saturating_add(chunk.len() as u64);
-        if self.size_bytes > self.limits.max_upload_bytes() {
+    /// Checks a chunk and returns what to pass on (empty while the stripper holds bytes back).
+    fn on_chunk(&mut self, chunk: Bytes) -> Result<Bytes, Rejection> {
+        self.received_bytes = self.received_bytes.saturating_add(chunk.len() as u64);
+        if self.received_bytes > self.limits.max_upload_bytes() {
             return Err(Rejection::TooLarge);
         }
         if let Some(inspector) = self.inspector.as_mut() {
-            inspector.feed(chunk).map_err(Rejection::Image)?;
+            inspector.feed(&chunk).map_err(Rejection::Image)?;
         }
-        self.hasher.update(chunk);
-        Ok(())
+        let passed = match self.stripper.as_mut() {
+            Some(stripper) => {
+                let mut out = Vec::with_capacity(chunk.len());
+                stripper
+                    .feed(&chunk, &mut out)
+                    .map_err(|error| Rejection::Image(error.into()))?;
+                Bytes::from(out)
+            }
+            None => chunk,
+        };
+        Ok(self.pass_on(passed))
     }
 
-    fn on_end(&mut self) -> Result<Inspection, Rejection> {
+    /// Ends the checks; returns the verdict and the last bytes to pass on.
+    fn on_end(&mut self) -> Result<(Inspection, Bytes), Rejection> {
         let inspector = self
             .inspector
             .take()
             .ok_or_else(|| Rejection::Body("the upload stream ended twice".to_owned()))?;
         let info = inspector.finish().map_err(Rejection::Image)?;
+        let tail = match self.stripper.take() {
+            Some(stripper) => {
+                let mut out = Vec::new();
+                stripper
+                    .finish(&mut out)
+                    .map_err(|error| Rejection::Image(error.into()))?;
+                self.pass_on(Bytes::from(out))
+            }
+            None => Bytes::new(),
+        };
         let sha256 = std::mem::take(&mut self.hasher).finalize().into();
-        Ok(Inspection {
+        let inspection = Inspection {
             info,
-            size_bytes: self.size_bytes,
+            size_bytes: self.passed_bytes,
             sha256,
-        })
+        };
+        Ok((inspection, tail))
+    }
+
+    fn pass_on(&mut self, bytes: Bytes) -> Bytes {
+        self.hasher.update(&bytes);
+        self.passed_bytes = self.passed_bytes.saturating_add(bytes.len() as u64);
+        bytes
     }
 }
 
@@ -138,31 +184,41 @@ impl Stream for InspectingStream {
     type Item = Result<Bytes, std::io::Error>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        if self.done {
-            return Poll::Ready(None);
-        }
-        let polled = self.body.as_mut().poll_next(cx);
-        let verdict = self.verdict.clone();
-        let item = match polled {
-            Poll::Pending => return Poll::Pending,
-            Poll::Ready(Some(Ok(chunk))) => match self.on_chunk(&chunk) {
-                Ok(()) => return Poll::Ready(Some(Ok(chunk))),
-                Err(rejection) => Some(Err(verdict.reject(rejection))),
-            },
-            Poll::Ready(Some(Err(error))) => {
-                Some(Err(verdict.reject(Rejection::Body(error.to_string()))))
+        loop {
+            if self.done {
+                return Poll::Ready(self.tail.take().map(Ok));
             }
-            // The end is where a truncated or empty image shows: refusing it here, as an error
-            // item, keeps the blob store from committing the object.
-            Poll::Ready(None) => match self.on_end() {
-                Ok(inspection) => {
-                    verdict.accept(inspection);
-                    None
+            let polled = self.body.as_mut().poll_next(cx);
+            let verdict = self.verdict.clone();
+            let item = match polled {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => match self.on_chunk(chunk) {
+                    // Nothing to pass on yet (the stripper holds a header or drops metadata):
+                    // read on rather than hand the store an empty chunk.
+                    Ok(passed) if passed.is_empty() => continue,
+                    Ok(passed) => return Poll::Ready(Some(Ok(passed))),
+                    Err(rejection) => Some(Err(verdict.reject(rejection))),
+                },
+                Poll::Ready(Some(Err(error))) => {
+                    Some(Err(verdict.reject(Rejection::Body(error.to_string()))))
                 }
-                Err(rejection) => Some(Err(verdict.reject(rejection))),
-            },
-        };
-        self.done = true;
-        Poll::Ready(item)
+                // The end is where a truncated or empty image shows: refusing it here, as an
+                // error item, keeps the blob store from committing the object. Accepted, the
+                // stripper's last bytes (all of a WebP) still go out before the end.
+                Poll::Ready(None) => match self.on_end() {
+                    Ok((inspection, tail)) => {
+                        verdict.accept(inspection);
+                        self.tail = (!tail.is_empty()).then_some(tail);
+                        None
+                    }
+                    Err(rejection) => Some(Err(verdict.reject(rejection))),
+                },
+            };
+            self.done = true;
+            match item {
+                Some(error) => return Poll::Ready(Some(error)),
+                None => continue,
+            }
+        }
     }
 }

@@ -83,6 +83,7 @@ impl ImageService {
             .map_err(StorageError::from)?;
         let more = items.len() > request.limit.get();
         items.truncate(request.limit.get());
+        self.fill_missing_blurhashes(&items);
         let next_cursor = match items.last() {
             Some(last) if more => {
                 let position = PagePosition {

@@ -5,11 +5,15 @@ mod account;
 mod content;
 mod delete;
 pub mod errors;
+mod in_flight;
 mod inspecting_stream;
 mod links;
 mod list;
+mod pixels;
+mod placeholders;
 mod read;
 mod readiness;
+mod thumbnail;
 mod update;
 pub mod upload;
 
@@ -25,9 +29,13 @@ use lightbox_domain::image::ImageRecord;
 use lightbox_domain::limits::UploadLimits;
 use lightbox_domain::signing::SigningKey;
 
+use tokio::sync::Semaphore;
+
 use crate::blob_store::{BlobKey, BlobStore};
 use crate::clock::Clock;
+use crate::image_processor::ImageProcessor;
 use crate::image_repository::ImageRepository;
+use crate::use_cases::in_flight::InFlight;
 
 pub use content::ContentError;
 pub use delete::DeleteError;
@@ -36,6 +44,7 @@ pub use links::{ContentLink, LinkTarget};
 pub use list::{ListError, ListRequest, Page};
 pub use read::{ImageBytes, ReadError};
 pub use readiness::NotReady;
+pub use thumbnail::{ThumbnailBytes, ThumbnailError};
 pub use update::{UpdateError, UpdateRequest};
 pub use upload::{
     StagedUpload, UploadBody, UploadBodyError, UploadError, UploadOutcome, UploadRequest,
@@ -52,16 +61,25 @@ pub struct ServiceSettings {
     pub url_ttl: Duration,
     /// How long an idempotency key is remembered.
     pub idempotency_window: chrono::TimeDelta,
+    /// Whether uploads are stored without their EXIF, XMP, IPTC and comments (the contract's
+    /// default), keeping only the orientation and the colour profile.
+    pub strip_metadata: bool,
+    /// How many images may be in memory for pixel work (decoding, thumbnails) at once; more
+    /// wait their turn.
+    pub pixel_jobs: usize,
 }
 
 impl ServiceSettings {
-    /// The contract's defaults around a given key: default limits, one-hour URLs, 24-hour keys.
+    /// The contract's defaults around a given key: default limits, one-hour URLs, 24-hour keys,
+    /// metadata stripped, two images in pixel work at once.
     pub fn with_key(signing_key: SigningKey) -> Self {
         Self {
             limits: UploadLimits::default(),
             signing_key,
             url_ttl: Duration::from_secs(3600),
             idempotency_window: chrono::TimeDelta::hours(24),
+            strip_metadata: true,
+            pixel_jobs: 2,
         }
     }
 }
@@ -71,8 +89,11 @@ impl ServiceSettings {
 pub struct ImageService {
     blobs: Arc<dyn BlobStore>,
     repository: Arc<dyn ImageRepository>,
+    processor: Arc<dyn ImageProcessor>,
     clock: Arc<dyn Clock>,
     settings: ServiceSettings,
+    pixel_gate: Arc<Semaphore>,
+    in_flight: Arc<InFlight>,
 }
 
 impl fmt::Debug for ImageService {
@@ -88,14 +109,19 @@ impl ImageService {
     pub fn new(
         blobs: Arc<dyn BlobStore>,
         repository: Arc<dyn ImageRepository>,
+        processor: Arc<dyn ImageProcessor>,
         clock: Arc<dyn Clock>,
         settings: ServiceSettings,
     ) -> Self {
+        let pixel_gate = Arc::new(Semaphore::new(settings.pixel_jobs.max(1)));
         Self {
             blobs,
             repository,
+            processor,
             clock,
             settings,
+            pixel_gate,
+            in_flight: Arc::default(),
         }
     }
 

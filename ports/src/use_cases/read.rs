@@ -44,9 +44,12 @@ impl ImageService {
         viewer: &OwnerId,
         id: &ImageId,
     ) -> Result<ImageRecord, ReadError> {
-        self.visible_image(viewer, id)
+        let image = self
+            .visible_image(viewer, id)
             .await?
-            .ok_or(ReadError::NotFound)
+            .ok_or(ReadError::NotFound)?;
+        self.fill_missing_blurhashes([&image]);
+        Ok(image)
     }
 
     /// Opens an image's stored bytes, or one range of them.

@@ -1,13 +1,15 @@
 //! Upload: stream the bytes into the blob store while checking them, then record the metadata.
 //!
 //! Two phases, because a multipart body may carry the file before or after its fields:
-//! [`ImageService::stage_upload`] stores and checks the bytes as they arrive, then
+//! [`ImageService::stage_upload`] stores and checks the bytes as they arrive (and then decodes
+//! the stored file once, proving it is an image and computing its blurhash), then
 //! [`ImageService::commit_upload`] writes the metadata (or [`ImageService::discard_upload`]
 //! removes the bytes when the request turns out bad). Blob first, metadata second: a crash in
 //! between leaves an orphan object for garbage collection, never metadata without bytes.
 
 use bytes::Bytes;
 use futures::stream::BoxStream;
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::filename::OriginalFilename;
 use lightbox_domain::idempotency::IdempotencyKey;
 use lightbox_domain::ids::{ImageId, OwnerId};
@@ -19,7 +21,8 @@ use crate::blob_store::{BlobError, BlobKey};
 use crate::image_repository::{CreateOutcome, IdempotencyClaim};
 use crate::use_cases::ImageService;
 use crate::use_cases::errors::StorageError;
-use crate::use_cases::inspecting_stream::{self, Rejection};
+use crate::use_cases::inspecting_stream::{self, Inspection, Rejection};
+use crate::use_cases::pixels::processor_failure;
 
 /// The bytes of the uploaded file as the HTTP layer reads them. An `Err` item means the client's
 /// body broke off or was malformed.
@@ -39,6 +42,7 @@ pub struct StagedUpload {
     info: ImageInfo,
     size_bytes: u64,
     sha256: [u8; 32],
+    blurhash: Blurhash,
 }
 
 impl StagedUpload {
@@ -88,6 +92,9 @@ pub enum UploadError {
     /// The bytes claim an accepted type but are broken or beyond the dimension limits.
     #[error("{0}")]
     InvalidImage(InspectError),
+    /// The structure is sound but the pixel data does not decode.
+    #[error("the image does not decode: {0}")]
+    Undecodable(String),
     /// The client's body could not be read.
     #[error("{0}")]
     BadBody(String),
@@ -113,13 +120,14 @@ impl UploadError {
 
 impl ImageService {
     /// Streams the file into the blob store under a fresh id, checking size, type and header
-    /// on the way. On any error nothing stays stored.
+    /// and stripping metadata on the way. On any error nothing stays stored.
     ///
     /// # Errors
     /// Every [`UploadError`] but `IdempotencyKeyReused`.
     pub async fn stage_upload(&self, body: UploadBody) -> Result<StagedUpload, UploadError> {
         let limits = self.settings.limits;
-        let (stream, verdict) = inspecting_stream::inspect(body, limits);
+        let (stream, verdict) =
+            inspecting_stream::inspect(body, limits, self.settings.strip_metadata);
         let id = ImageId::generate();
         let key = BlobKey::original(&id);
         let stored = self.blobs.put(&key, stream).await;
@@ -148,12 +156,41 @@ impl ImageService {
             )
             .into());
         };
+        let blurhash = match self.analyze_staged(&key, &inspection).await {
+            Ok(blurhash) => blurhash,
+            Err(error) => {
+                self.remove_quietly(&id).await;
+                return Err(error);
+            }
+        };
         Ok(StagedUpload {
             id,
             info: inspection.info,
             size_bytes: inspection.size_bytes,
             sha256: inspection.sha256,
+            blurhash,
         })
+    }
+
+    /// Decodes the stored file once: an image whose pixel data is broken is refused here, and
+    /// one that decodes gets its blurhash.
+    async fn analyze_staged(
+        &self,
+        key: &BlobKey,
+        inspection: &Inspection,
+    ) -> Result<Blurhash, UploadError> {
+        let _permit = self.pixel_permit().await?;
+        let bytes = self
+            .read_whole(key, inspection.size_bytes)
+            .await
+            .map_err(StorageError::from)?;
+        match self.processor.analyze(bytes, inspection.info.clone()).await {
+            Ok(analysis) => Ok(analysis.blurhash),
+            Err(error) => Err(match processor_failure(error) {
+                Ok(why) => UploadError::Undecodable(why),
+                Err(storage) => UploadError::Storage(storage),
+            }),
+        }
     }
 
     /// Records the metadata of staged bytes. With an idempotency key, a repeat of an earlier
@@ -184,7 +221,7 @@ impl ImageService {
                 fingerprint: fingerprint(&request, &staged.sha256),
                 not_before: now - self.settings.idempotency_window,
             });
-        let image = ImageRecord::new(
+        let mut image = ImageRecord::new(
             staged.id,
             request.owner,
             request.metadata,
@@ -192,6 +229,7 @@ impl ImageService {
             request.original_filename,
             now,
         );
+        image.blurhash = Some(staged.blurhash);
         let created = self.repository.create(&image, claim).await;
         match created {
             Ok(CreateOutcome::Created) => Ok(UploadOutcome {

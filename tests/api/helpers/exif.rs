@@ -1,5 +1,6 @@
 //! Images carrying metadata (EXIF with orientation, description and GPS; XMP; comments; PNG
-//! text), and a reader of the EXIF orientation a served JPEG keeps.
+//! text), made at test time, and what an independent EXIF reader (kamadak-exif) finds in the
+//! bytes lightbox serves.
 
 use super::fixtures::{jpeg, png, png_chunk};
 
@@ -40,57 +41,27 @@ pub fn png_with_text_chunk(width: u32, height: u32) -> Vec<u8> {
     out
 }
 
-/// The orientation tag of a JPEG's EXIF block, if it has one.
-pub fn jpeg_orientation(bytes: &[u8]) -> Option<u16> {
-    let mut at = 2;
-    while at + 4 <= bytes.len() && bytes[at] == 0xFF {
-        let marker = bytes[at + 1];
-        if marker == 0xDA || marker == 0xD9 {
-            return None;
-        }
-        let length = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
-        let body = bytes.get(at + 4..at + 2 + length)?;
-        if marker == 0xE1 && body.starts_with(b"Exif\0\0") {
-            return tiff_orientation(&body[6..]);
-        }
-        at += 2 + length;
+/// Every EXIF field of a served file as the independent reader kamadak-exif finds it: (tag,
+/// first value as a number where it is one). `None` when the file has no EXIF at all.
+pub fn exif_fields(bytes: &[u8]) -> Option<Vec<(exif::Tag, Option<u32>)>> {
+    match exif::Reader::new().read_from_container(&mut std::io::Cursor::new(bytes)) {
+        Ok(found) => Some(
+            found
+                .fields()
+                .map(|field| (field.tag, field.value.get_uint(0)))
+                .collect(),
+        ),
+        Err(exif::Error::NotFound(_)) => None,
+        Err(error) => panic!("kamadak-exif cannot read the EXIF: {error}"),
     }
-    None
 }
 
-fn tiff_orientation(tiff: &[u8]) -> Option<u16> {
-    let big_endian = match tiff.get(..2)? {
-        b"MM" => true,
-        b"II" => false,
-        _ => return None,
-    };
-    let u16_at = |at: usize| -> Option<u16> {
-        let pair = [*tiff.get(at)?, *tiff.get(at + 1)?];
-        Some(if big_endian {
-            u16::from_be_bytes(pair)
-        } else {
-            u16::from_le_bytes(pair)
-        })
-    };
-    let u32_at = |at: usize| -> Option<u32> {
-        let quad = [
-            *tiff.get(at)?,
-            *tiff.get(at + 1)?,
-            *tiff.get(at + 2)?,
-            *tiff.get(at + 3)?,
-        ];
-        Some(if big_endian {
-            u32::from_be_bytes(quad)
-        } else {
-            u32::from_le_bytes(quad)
-        })
-    };
-    let ifd = usize::try_from(u32_at(4)?).ok()?;
-    let count = usize::from(u16_at(ifd)?);
-    (0..count)
-        .map(|index| ifd + 2 + index * 12)
-        .find(|&entry| u16_at(entry) == Some(0x0112))
-        .and_then(|entry| u16_at(entry + 8))
+/// The orientation tag of a file's EXIF, as kamadak-exif reads it.
+pub fn jpeg_orientation(bytes: &[u8]) -> Option<u16> {
+    exif_fields(bytes)?
+        .into_iter()
+        .find(|(tag, _)| *tag == exif::Tag::Orientation)
+        .and_then(|(_, value)| u16::try_from(value?).ok())
 }
 
 /// A big-endian TIFF block: IFD0 with the orientation and, when `rich`, an ImageDescription

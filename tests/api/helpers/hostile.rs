@@ -139,3 +139,31 @@ pub fn truncated_webp() -> Vec<u8> {
     bytes.truncate(bytes.len() / 2);
     bytes
 }
+
+/// A real JPEG whose frame header (SOF0) is patched to declare 60000×60000: a decoder trusting
+/// it would allocate 10 GB.
+pub fn jpeg_bomb() -> Vec<u8> {
+    let mut bytes = jpeg(16, 16);
+    let sof = bytes
+        .windows(2)
+        .position(|pair| pair == [0xFF, 0xC0])
+        .expect("the encoder writes a baseline frame header");
+    // FF C0, length (2), precision (1), then height and width (2 each).
+    bytes[sof + 5..sof + 7].copy_from_slice(&60_000u16.to_be_bytes());
+    bytes[sof + 7..sof + 9].copy_from_slice(&60_000u16.to_be_bytes());
+    bytes
+}
+
+/// A GIF of `frames` one-pixel frames, each a few bytes: thousands of frames in a small file.
+pub fn gif_frame_flood(frames: u32) -> Vec<u8> {
+    let mut out = b"GIF89a".to_vec();
+    out.extend_from_slice(&[1, 0, 1, 0, 0x80, 0, 0]); // 1×1, a global table of 2 colours
+    out.extend_from_slice(&[0, 0, 0, 255, 255, 255]);
+    for _ in 0..frames {
+        out.extend_from_slice(&[0x21, 0xF9, 4, 0, 1, 0, 0, 0]); // graphic control: 10 ms
+        out.extend_from_slice(&[0x2C, 0, 0, 0, 0, 1, 0, 1, 0, 0]); // 1×1 frame
+        out.extend_from_slice(&[2, 2, 0x44, 0x01, 0]); // LZW: one pixel
+    }
+    out.push(0x3B);
+    out
+}

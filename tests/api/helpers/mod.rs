@@ -16,7 +16,7 @@ mod storage;
 /// Whether this build serves `GET /api/v1/images/{id}/thumbnail`. The image pipeline brings the
 /// route; until then the route tables of the identity, id, routing and OpenAPI tests leave it out,
 /// and the thumbnail tests themselves are ignored with that reason. Flip it with the route.
-pub const THUMBNAIL_ROUTE_SERVED: bool = false;
+pub const THUMBNAIL_ROUTE_SERVED: bool = true;
 
 /// Leaves the thumbnail route out of a route table while this build does not serve it.
 pub fn served(path: &str) -> bool {
@@ -26,7 +26,8 @@ pub fn served(path: &str) -> bool {
 pub use app::{ALICE, TestApp, spawn_app, spawn_app_with};
 pub use caller::Caller;
 pub use exif::{
-    SECRET_TEXT, jpeg_orientation, jpeg_with_metadata, jpeg_with_orientation, png_with_text_chunk,
+    SECRET_TEXT, exif_fields, jpeg_orientation, jpeg_with_metadata, jpeg_with_orientation,
+    png_with_text_chunk,
 };
 pub use failures::Failures;
 pub use flows::{

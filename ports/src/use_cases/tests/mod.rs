@@ -5,7 +5,9 @@
 mod content;
 mod delete;
 mod list;
+mod placeholders;
 mod read;
 mod support;
+mod thumbnail;
 mod update;
 mod upload;

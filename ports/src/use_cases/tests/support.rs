@@ -5,14 +5,16 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chrono::{DateTime, TimeZone, Utc};
 use futures::StreamExt;
+use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{EditableMetadata, ImageRecord, Sha256Digest, StoredContent};
 use lightbox_domain::image_format::ImageFormat;
 use lightbox_domain::signing::SigningKey;
 use lightbox_domain::visibility::Visibility;
 
-use crate::blob_store::{MockBlobStore, UploadStream};
+use crate::blob_store::{BlobContent, MockBlobStore, UploadStream};
 use crate::clock::Clock;
+use crate::image_processor::{Analysis, MockImageProcessor};
 use crate::image_repository::MockImageRepository;
 use crate::use_cases::upload::{UploadBody, UploadBodyError};
 use crate::use_cases::{ImageService, ServiceSettings};
@@ -34,12 +36,7 @@ pub fn key() -> SigningKey {
 }
 
 pub fn service(blobs: MockBlobStore, repository: MockImageRepository) -> ImageService {
-    ImageService::new(
-        Arc::new(blobs),
-        Arc::new(repository),
-        Arc::new(FixedClock(now())),
-        ServiceSettings::with_key(key()),
-    )
+    service_with(blobs, repository, ServiceSettings::with_key(key()))
 }
 
 pub fn service_with(
@@ -47,12 +44,36 @@ pub fn service_with(
     repository: MockImageRepository,
     settings: ServiceSettings,
 ) -> ImageService {
+    service_with_processor(blobs, repository, decoding_processor(), settings)
+}
+
+pub fn service_with_processor(
+    blobs: MockBlobStore,
+    repository: MockImageRepository,
+    processor: MockImageProcessor,
+    settings: ServiceSettings,
+) -> ImageService {
     ImageService::new(
         Arc::new(blobs),
         Arc::new(repository),
+        Arc::new(processor),
         Arc::new(FixedClock(now())),
         settings,
     )
+}
+
+/// The blurhash [`decoding_processor`] gives every image.
+pub const BLURHASH: &str = "LEHV6nWB2yk8pyo0adR*.7kCMdnj";
+
+/// A processor for which every image decodes, with [`BLURHASH`].
+pub fn decoding_processor() -> MockImageProcessor {
+    let mut processor = MockImageProcessor::new();
+    processor.expect_analyze().returning(|_, _| {
+        Ok(Analysis {
+            blurhash: Blurhash::parse(BLURHASH).unwrap(),
+        })
+    });
+    processor
 }
 
 pub fn alice() -> OwnerId {
@@ -63,9 +84,9 @@ pub fn bob() -> OwnerId {
     OwnerId::parse("bob").unwrap()
 }
 
-/// A record owned by `owner` with the given visibility.
+/// A record owned by `owner` with the given visibility (and a blurhash, as every upload has).
 pub fn record(owner: &OwnerId, visibility: Visibility) -> ImageRecord {
-    ImageRecord::new(
+    let mut record = ImageRecord::new(
         ImageId::generate(),
         owner.clone(),
         EditableMetadata {
@@ -81,7 +102,9 @@ pub fn record(owner: &OwnerId, visibility: Visibility) -> ImageRecord {
         },
         None,
         now(),
-    )
+    );
+    record.blurhash = Some(Blurhash::parse(BLURHASH).unwrap());
+    record
 }
 
 /// A tiny, structurally valid GIF of `width`×`height` with one frame.
@@ -130,4 +153,18 @@ pub fn drain(stream: UploadStream) -> Result<Vec<u8>, std::io::Error> {
         }
         Ok(all)
     })
+}
+
+/// A stored object holding `bytes`, as a blob store's `get` returns it. Reading it yields to the
+/// executor once, as real I/O does, so that concurrent callers interleave.
+pub fn content_of(bytes: Vec<u8>) -> BlobContent {
+    let length = bytes.len() as u64;
+    let read = async move {
+        tokio::task::yield_now().await;
+        Ok(Bytes::from(bytes))
+    };
+    BlobContent {
+        stream: futures::stream::once(read).boxed(),
+        length,
+    }
 }

@@ -13,22 +13,31 @@ use sha2::{Digest, Sha256};
 use super::support::*;
 use crate::blob_store::{BlobError, MockBlobStore};
 use crate::failure::BackendFailure;
+use crate::image_processor::{MockImageProcessor, ProcessError};
 use crate::image_repository::{CreateOutcome, MockImageRepository, RepoError};
 use crate::use_cases::errors::StorageError;
 use crate::use_cases::{ServiceSettings, UploadError, UploadRequest};
 
-/// A blob store that drains what it is given like a real one and records the result.
+/// A blob store that drains what it is given like a real one, records the result, and reads
+/// back the last object it stored.
 fn recording_store(stored: Arc<Mutex<Vec<Vec<u8>>>>) -> MockBlobStore {
     let mut blobs = MockBlobStore::new();
+    let written = stored.clone();
     blobs.expect_put().returning(move |key, stream| {
         assert!(key.as_str().ends_with("/original"));
         match drain(stream) {
             Ok(bytes) => {
-                stored.lock().unwrap().push(bytes);
+                written.lock().unwrap().push(bytes);
                 Ok(())
             }
             Err(error) => Err(BlobError::Body(error)),
         }
+    });
+    blobs.expect_get().returning(move |key, range| {
+        assert!(key.as_str().ends_with("/original"));
+        assert!(range.is_none(), "the processor reads whole files");
+        let last = stored.lock().unwrap().last().cloned();
+        last.map(content_of).ok_or(BlobError::NotFound)
     });
     blobs
 }
@@ -290,4 +299,104 @@ async fn discarding_removes_the_staged_bytes() {
     let service = service(blobs, MockImageRepository::new());
     let staged = service.stage_upload(body(gif(5, 5), 64)).await.unwrap();
     service.discard_upload(staged).await;
+}
+
+/// A GIF whose comment extension carries `secret`, right after the screen descriptor.
+fn gif_with_comment(secret: &[u8]) -> Vec<u8> {
+    let plain = gif(8, 6);
+    let mut bytes = plain[..13].to_vec();
+    bytes.extend_from_slice(&[0x21, 0xfe, u8::try_from(secret.len()).unwrap()]);
+    bytes.extend_from_slice(secret);
+    bytes.push(0);
+    bytes.extend_from_slice(&plain[13..]);
+    bytes
+}
+
+#[tokio::test]
+async fn metadata_is_stripped_and_size_and_digest_describe_the_stored_bytes() {
+    for strip_metadata in [true, false] {
+        let stored = Arc::new(Mutex::new(Vec::new()));
+        let blobs = recording_store(stored.clone());
+        let recorded = Arc::new(Mutex::new(None));
+        let mut repository = MockImageRepository::new();
+        let sink = recorded.clone();
+        repository.expect_create().returning(move |image, _| {
+            *sink.lock().unwrap() = Some(image.content.clone());
+            Ok(CreateOutcome::Created)
+        });
+        let service = service_with(
+            blobs,
+            repository,
+            ServiceSettings {
+                strip_metadata,
+                ..ServiceSettings::with_key(key())
+            },
+        );
+        let sent = gif_with_comment(b"taken at 48.85N 2.35E");
+
+        let staged = service.stage_upload(body(sent.clone(), 5)).await.unwrap();
+        service.commit_upload(staged, request(None)).await.unwrap();
+
+        let kept = stored.lock().unwrap().pop().unwrap();
+        let expected = if strip_metadata { gif(8, 6) } else { sent };
+        assert_eq!(kept, expected, "strip_metadata = {strip_metadata}");
+        let content = recorded.lock().unwrap().clone().unwrap();
+        assert_eq!(content.size_bytes, kept.len() as u64);
+        let digest: [u8; 32] = Sha256::digest(&kept).into();
+        assert_eq!(content.sha256.as_bytes(), &digest);
+    }
+}
+
+#[tokio::test]
+async fn the_record_carries_the_blurhash_of_the_decoded_image() {
+    let stored = Arc::new(Mutex::new(Vec::new()));
+    let mut repository = MockImageRepository::new();
+    repository
+        .expect_create()
+        .withf(|image, _| image.blurhash.as_ref().map(|b| b.as_str()) == Some(BLURHASH))
+        .times(1)
+        .returning(|_, _| Ok(CreateOutcome::Created));
+    let service = service(recording_store(stored), repository);
+
+    let staged = service.stage_upload(body(gif(4, 4), 3)).await.unwrap();
+    let outcome = service.commit_upload(staged, request(None)).await.unwrap();
+
+    assert_eq!(outcome.image.blurhash.unwrap().as_str(), BLURHASH);
+}
+
+#[tokio::test]
+async fn an_image_that_does_not_decode_is_refused_and_its_bytes_removed() {
+    for (failure, unavailable) in [
+        (ProcessError::Undecodable("corrupt IDAT".to_owned()), false),
+        (
+            ProcessError::internal(std::io::Error::other("worker died")),
+            true,
+        ),
+    ] {
+        let stored = Arc::new(Mutex::new(Vec::new()));
+        let mut blobs = recording_store(stored);
+        expect_cleanup(&mut blobs, 1);
+        let mut processor = MockImageProcessor::new();
+        let failure = Mutex::new(Some(failure));
+        processor
+            .expect_analyze()
+            .times(1)
+            .returning(move |_, _| Err(failure.lock().unwrap().take().unwrap()));
+        let service = service_with_processor(
+            blobs,
+            MockImageRepository::new(),
+            processor,
+            ServiceSettings::with_key(key()),
+        );
+
+        let error = service.stage_upload(body(gif(4, 4), 3)).await.unwrap_err();
+
+        match (error, unavailable) {
+            (UploadError::Undecodable(why), false) => assert!(why.contains("IDAT")),
+            (UploadError::Storage(StorageError::Unavailable(failure)), true) => {
+                assert_eq!(failure.backend, "image processor");
+            }
+            (other, _) => panic!("unexpected {other:?}"),
+        }
+    }
 }
