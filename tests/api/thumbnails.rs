@@ -203,3 +203,23 @@ async fn thumbnails_follow_the_access_rules_of_the_bytes() {
     );
     assert_eq!(resp.headers()["cache-control"], "public, max-age=86400");
 }
+
+#[tokio::test]
+async fn a_thumbnail_is_stored_once_beside_the_image_and_served_again_unchanged() {
+    let app = spawn_app().await;
+    let id = upload(&app, Form::with_file(png(300, 200))).await;
+    assert_eq!(app.stored_object_count().await, 1, "the original");
+
+    let (_, first) = thumbnail(&app, &id, &[("size", "128")]).await;
+    assert_eq!(
+        app.stored_object_count().await,
+        2,
+        "the rendered thumbnail is stored as a derived object"
+    );
+    let (_, again) = thumbnail(&app, &id, &[("size", "100")]).await;
+
+    assert_eq!(again, first, "the same preset is served from storage");
+    assert_eq!(app.stored_object_count().await, 2, "nothing new is stored");
+    thumbnail(&app, &id, &[("size", "64")]).await;
+    assert_eq!(app.stored_object_count().await, 3, "one object per preset");
+}
