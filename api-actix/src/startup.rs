@@ -19,7 +19,7 @@ use tracing_actix_web::TracingLogger;
 use crate::config::{BackendKind, Settings};
 use crate::docs::DocsConfig;
 use crate::openapi::OpenApiJson;
-use crate::state::{AppState, Quota};
+use crate::state::AppState;
 use crate::telemetry::{RequestSpan, request_id};
 use crate::{problem, routes};
 
@@ -71,16 +71,14 @@ impl Application {
                 idempotency_window: chrono::TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS),
                 strip_metadata: settings.strip_metadata,
                 pixel_jobs,
+                quota: validated.quota,
             },
         );
         let state = AppState {
             service,
             public_url: validated.public_url,
             limits: validated.limits,
-            quota: Quota {
-                max_images: settings.quota_max_images,
-                max_bytes: settings.quota_max_bytes,
-            },
+            quota: validated.quota,
         };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use lightbox_domain::limits::{UploadLimits, UploadLimitsError};
+use lightbox_domain::quota::{Quota, QuotaError};
 use lightbox_domain::signing::SigningKey;
 use tracing_subscriber::EnvFilter;
 
@@ -27,6 +28,8 @@ pub struct Validated {
     pub public_url: Option<String>,
     /// Lifetime of signed URLs.
     pub url_ttl: Duration,
+    /// Per-user quota.
+    pub quota: Quota,
 }
 
 impl Settings {
@@ -90,23 +93,16 @@ impl Settings {
                 "must be at least 1; leave it unset for 2 × rps".to_owned(),
             ));
         }
-        for (key, quota) in [
-            ("quota_max_images", self.quota_max_images),
-            ("quota_max_bytes", self.quota_max_bytes),
-        ] {
-            if quota == Some(0) {
-                return Err(bad(
-                    key,
-                    "must be greater than zero; leave it unset for no quota".to_owned(),
-                ));
-            }
-        }
+        let quota = Quota::new(self.quota_max_images, self.quota_max_bytes).map_err(
+            |error @ QuotaError::Zero(limit)| bad(&format!("quota_{limit}"), error.to_string()),
+        )?;
         self.check_jwt(&bad)?;
         Ok(Validated {
             limits,
             signing_key,
             public_url,
             url_ttl: Duration::from_secs(self.url_ttl_seconds),
+            quota,
         })
     }
 

@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 
 pub use catch_all::error_responses;
 pub use codes::ErrorCode;
-pub(crate) use from_use_cases::too_large;
+pub(crate) use from_use_cases::{quota_exceeded, too_large};
 pub use human_size::human_size;
 
 /// The media type of every error body.

@@ -85,7 +85,9 @@ pub async fn upload_image(
     if declared_length(&request).is_some_and(|length| length > limits.max_body_bytes) {
         return Err(early(too_large(max_file_bytes)));
     }
-    quota::check(&state, caller.id(), 1).await.map_err(early)?;
+    if idempotency_key.is_none() {
+        quota::precheck(&state, caller.id()).await.map_err(early)?;
+    }
 
     let mut received = ReceivedForm::default();
     let read = receive_form(
@@ -109,13 +111,7 @@ pub async fn upload_image(
             "the form has no file part",
         ));
     };
-    let checked = match fields.into_request(caller.0.clone(), filename, idempotency_key) {
-        Ok(upload) => quota::check(&state, caller.id(), staged.size_bytes())
-            .await
-            .map(|()| upload),
-        Err(error) => Err(error),
-    };
-    let upload = match checked {
+    let upload = match fields.into_request(caller.0.clone(), filename, idempotency_key) {
         Ok(upload) => upload,
         Err(error) => {
             state.service.discard_upload(staged).await;
