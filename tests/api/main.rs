@@ -36,6 +36,7 @@ mod update_errors;
 mod upload_bombs;
 mod upload_fields;
 mod upload_filenames;
+mod upload_hostile;
 mod upload_idempotency;
 mod upload_limits;
 mod upload_metadata_stripping;
