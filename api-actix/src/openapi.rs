@@ -4,12 +4,16 @@ use std::fmt::Write as _;
 
 use actix_web::{HttpResponse, web};
 use bytes::Bytes;
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::{Content, Object, Ref, RefOr, Response, ResponseBuilder, Type};
 use utoipa::{Modify, OpenApi};
 
+use crate::abuse::UNLIMITED_PATHS;
 use crate::extract::USER_ID_HEADER;
 use crate::handlers::{delete, health, image_bytes, list, me, metadata, thumbnail, update, upload};
-use crate::problem::{ErrorCode, Problem};
+use crate::problem::{ErrorCode, PROBLEM_JSON, Problem};
 
 /// The API's description, generated from the handlers.
 #[derive(Debug, OpenApi)]
@@ -43,7 +47,8 @@ use crate::problem::{ErrorCode, Problem};
 )]
 pub struct ApiDoc;
 
-/// Adds what the derive cannot say: the identity scheme and the table of error codes.
+/// Adds what the derive cannot say: the identity scheme, the table of error codes, and the 429
+/// that any rate-limited route may answer (the limiter runs before every handler).
 struct Conventions;
 
 impl Modify for Conventions {
@@ -67,7 +72,61 @@ impl Modify for Conventions {
         }
         let description = openapi.info.description.get_or_insert_with(String::new);
         description.push_str(&table);
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components
+            .responses
+            .insert(RATE_LIMITED.to_owned(), RefOr::T(rate_limited_response()));
+        for (path, item) in &mut openapi.paths.paths {
+            if UNLIMITED_PATHS.contains(&path.as_str()) {
+                continue;
+            }
+            let operations = [
+                &mut item.get,
+                &mut item.head,
+                &mut item.post,
+                &mut item.put,
+                &mut item.patch,
+                &mut item.delete,
+            ];
+            for operation in operations.into_iter().flatten() {
+                add_rate_limited(operation);
+            }
+        }
     }
+}
+
+/// The name under `components/responses` of the 429 every limited operation refers to.
+const RATE_LIMITED: &str = "RateLimited";
+
+/// `429 rate_limited` with its `Retry-After`.
+fn rate_limited_response() -> Response {
+    let retry_after = HeaderBuilder::new()
+        .schema(Object::with_type(Type::Integer))
+        .description(Some(
+            "Whole seconds to wait before a request can succeed (at least 1)",
+        ))
+        .build();
+    ResponseBuilder::new()
+        .description(
+            "`rate_limited`: the caller (or, without one, the client address) is over \
+             `LIGHTBOX_RATE_LIMIT_RPS`",
+        )
+        .header("Retry-After", retry_after)
+        .content(
+            PROBLEM_JSON,
+            Content::new(Some(Ref::from_schema_name("Problem"))),
+        )
+        .build()
+}
+
+/// Lists the 429 among one operation's answers.
+fn add_rate_limited(operation: &mut Operation) {
+    let reference = Ref::new(format!("#/components/responses/{RATE_LIMITED}"));
+    operation
+        .responses
+        .responses
+        .entry("429".to_owned())
+        .or_insert(RefOr::Ref(reference));
 }
 
 /// The document, rendered once at start-up; cloning it shares the bytes.

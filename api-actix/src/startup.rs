@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use lightbox_adapters_aws::AwsSettings;
@@ -16,8 +16,10 @@ use lightbox_ports::{BlobStore, ImageRepository, ImageService, ServiceSettings, 
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
+use crate::abuse::{BodyDeadlines, RateLimiter, limit_body_time, limit_rate, limit_request_head};
 use crate::config::{BackendKind, Settings};
 use crate::docs::DocsConfig;
+use crate::http::security_headers::security_headers;
 use crate::openapi::OpenApiJson;
 use crate::state::AppState;
 use crate::telemetry::{RequestSpan, request_id};
@@ -25,6 +27,11 @@ use crate::{problem, routes};
 
 /// How long a shutdown waits for in-flight requests before closing them.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a client may take to send a request's head (line and headers); actix answers a
+/// slower one with a bare 408 and closes the connection. This is actix's default, written out
+/// because the slowloris defence depends on it.
+const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long an idempotency key is remembered (the contract's 24 hours).
 const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
@@ -83,7 +90,8 @@ impl Application {
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
         let port = listener.local_addr()?.port();
-        let server = serve(listener, state)?;
+        let edge = EdgeGuards::from_settings(&settings);
+        let server = serve(listener, state, edge)?;
         tracing::info!(address = %settings.bind, port, "lightbox listening");
         Ok(Application { port, server })
     }
@@ -136,29 +144,60 @@ pub(crate) fn aws_settings(settings: &Settings) -> AwsSettings {
     }
 }
 
+/// What the abuse-resistance middlewares need, shared by every worker.
+#[derive(Debug, Clone)]
+struct EdgeGuards {
+    rate_limiter: Option<Arc<RateLimiter>>,
+    body_deadlines: BodyDeadlines,
+}
+
+impl EdgeGuards {
+    /// The guards the settings ask for; starts the rate limiter's sweeper when there is one.
+    fn from_settings(settings: &Settings) -> Self {
+        let rate_limiter = RateLimiter::from_settings(settings);
+        if let Some(limiter) = &rate_limiter {
+            RateLimiter::sweep_periodically(limiter);
+        }
+        Self {
+            rate_limiter,
+            body_deadlines: BodyDeadlines {
+                idle: Duration::from_secs(settings.body_idle_timeout_seconds),
+                total: Duration::from_secs(settings.body_timeout_seconds),
+            },
+        }
+    }
+}
+
 /// The actix server over `listener`.
-fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+fn serve(listener: TcpListener, state: AppState, edge: EdgeGuards) -> anyhow::Result<Server> {
     let state = web::Data::new(state);
     let openapi = web::Data::new(OpenApiJson::render().context("rendering the OpenAPI document")?);
     let docs = web::Data::new(DocsConfig::new());
     let server = HttpServer::new(move || {
+        let rate_limiter = edge.rate_limiter.clone();
+        let body_deadlines = edge.body_deadlines;
         App::new()
             .app_data(state.clone())
             .app_data(openapi.clone())
             .app_data(docs.clone())
             .configure(routes::configure)
             .default_service(web::to(routes::no_route))
-            // Innermost first: errors become problem+json before headers, span and id apply.
+            // Innermost first. The guards run before routing, rate first, so that every request
+            // spends budget; their refusals become problem+json before headers, span and id apply.
+            .wrap(from_fn(move |request, next| {
+                limit_body_time(body_deadlines, request, next)
+            }))
+            .wrap(from_fn(limit_request_head))
+            .wrap(from_fn(move |request, next| {
+                limit_rate(rate_limiter.clone(), request, next)
+            }))
             .wrap(problem::error_responses())
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "no-referrer")),
-            )
+            .wrap(security_headers())
             .wrap(TracingLogger::<RequestSpan>::new())
             .wrap(from_fn(request_id))
     })
     .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
+    .client_request_timeout(REQUEST_HEAD_TIMEOUT)
     .listen(listener)?
     .run();
     Ok(server)

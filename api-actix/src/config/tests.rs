@@ -55,6 +55,13 @@ fn defaults_are_the_contracts() {
         (None, None)
     );
     assert_eq!(settings.jwt_leeway_seconds, 30);
+    assert_eq!(
+        (
+            settings.body_idle_timeout_seconds,
+            settings.body_timeout_seconds
+        ),
+        (30, 600)
+    );
 }
 
 #[test]
@@ -214,6 +221,14 @@ fn every_kind_of_bad_setting_is_refused() {
         (
             vec![("LIGHTBOX_RATE_LIMIT_BURST", "0")],
             "LIGHTBOX_RATE_LIMIT_BURST: ",
+        ),
+        (
+            vec![("LIGHTBOX_BODY_IDLE_TIMEOUT_SECONDS", "0")],
+            "LIGHTBOX_BODY_IDLE_TIMEOUT_SECONDS: must be from 1",
+        ),
+        (
+            vec![("LIGHTBOX_BODY_TIMEOUT_SECONDS", "86401")],
+            "LIGHTBOX_BODY_TIMEOUT_SECONDS: must be from 1",
         ),
         (
             vec![("LIGHTBOX_QUOTA_MAX_BYTES", "0")],

@@ -14,6 +14,9 @@ use super::{AuthMode, BackendKind, ConfigError, Settings, env_name};
 /// lifetime setting covers both kinds of URL.
 const MAX_URL_TTL_SECONDS: u64 = 7 * 24 * 3600;
 
+/// The longest request-body deadline: a day is already far beyond any upload's needs.
+const MAX_BODY_TIMEOUT_SECONDS: u64 = 24 * 3600;
+
 /// The shortest HS256 secret accepted: shorter ones can be brute-forced offline from one token.
 const MIN_JWT_SECRET_BYTES: usize = 32;
 
@@ -92,6 +95,17 @@ impl Settings {
                 "rate_limit_burst",
                 "must be at least 1; leave it unset for 2 × rps".to_owned(),
             ));
+        }
+        for (key, seconds) in [
+            ("body_idle_timeout_seconds", self.body_idle_timeout_seconds),
+            ("body_timeout_seconds", self.body_timeout_seconds),
+        ] {
+            if !(1..=MAX_BODY_TIMEOUT_SECONDS).contains(&seconds) {
+                return Err(bad(
+                    key,
+                    format!("must be from 1 to {MAX_BODY_TIMEOUT_SECONDS} (a day)"),
+                ));
+            }
         }
         let quota = Quota::new(self.quota_max_images, self.quota_max_bytes).map_err(
             |error @ QuotaError::Zero(limit)| bad(&format!("quota_{limit}"), error.to_string()),

@@ -136,6 +136,19 @@ impl ApiError {
         )
     }
 
+    /// `429 rate_limited`, with `Retry-After` in whole seconds (at least 1, rounded up, so that a
+    /// client waiting that long finds a token back).
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let whole = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = whole.max(1);
+        let plural = if seconds == 1 { "" } else { "s" };
+        Self::new(
+            ErrorCode::RateLimited,
+            format!("too many requests; try again in {seconds} second{plural}"),
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from(seconds))
+    }
+
     /// `405 method_not_allowed` listing the methods the resource answers.
     pub fn method_not_allowed(allowed: &[&str]) -> Self {
         let list = allowed.join(", ");

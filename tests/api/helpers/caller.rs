@@ -28,6 +28,20 @@ impl Caller {
         }
     }
 
+    /// The same user on a connection pool of its own whose connections come from `local`, a
+    /// loopback address other than 127.0.0.1, so the server sees another client address.
+    pub fn connecting_from(&self, local: std::net::IpAddr) -> Self {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(local)
+            .build()
+            .expect("a reqwest client");
+        Self {
+            client,
+            ..self.clone()
+        }
+    }
+
     /// The same caller's connection pool, acting as another user (or nobody).
     pub fn with_user(&self, user: Option<&[u8]>) -> Self {
         Self {

@@ -11,6 +11,7 @@ pub mod hostile;
 mod image_json;
 mod multipart;
 mod problem;
+pub mod raw_http;
 mod storage;
 
 /// Whether this build serves `GET /api/v1/images/{id}/thumbnail`. The image pipeline brings the
@@ -31,7 +32,7 @@ pub use exif::{
 };
 pub use failures::Failures;
 pub use flows::{
-    ids_of, list_ids, unknown_id, upload_image, upload_png, walk_pages, walk_pages_raw,
+    content_url, ids_of, list_ids, unknown_id, upload_image, upload_png, walk_pages, walk_pages_raw,
 };
 pub use image_json::{assert_image_shape, parse_timestamp};
 pub use multipart::Form;

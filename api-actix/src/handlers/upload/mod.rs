@@ -54,7 +54,7 @@ pub struct UploadForm {
     responses(
         (status = 201, description = "Stored (or the first result of this Idempotency-Key)", body = ImageResource,
             headers(("Location" = String, description = "/api/v1/images/{id}"))),
-        (status = 400, description = "`bad_request` (not multipart, truncated, two files, bad Idempotency-Key), `missing_file`, `empty_file`, `invalid_field` or `invalid_tags`",
+        (status = 400, description = "`bad_request` (not multipart, malformed or truncated, a bad boundary, two files, more than 100 parts, a body too slow to arrive, a request head over 32 KiB, bad Idempotency-Key), `missing_file`, `empty_file`, `invalid_field` or `invalid_tags`",
             body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`quota_exceeded`", body = Problem, content_type = "application/problem+json"),
