@@ -5,6 +5,7 @@
 //! call the use cases of `lightbox_ports::ImageService`; errors become problem+json in one place
 //! (`problem`); the backend is chosen from the settings at start-up.
 
+pub mod auth;
 pub mod config;
 mod docs;
 pub mod extract;

@@ -16,6 +16,7 @@ use lightbox_ports::{BlobStore, ImageRepository, ImageService, ServiceSettings, 
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
+use crate::auth::Authentication;
 use crate::config::{BackendKind, Settings};
 use crate::docs::DocsConfig;
 use crate::openapi::OpenApiJson;
@@ -84,8 +85,12 @@ impl Application {
         };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
-        let port = listener.local_addr()?.port();
-        let server = serve(listener, state)?;
+        let address = listener.local_addr()?;
+        for warning in validated.authentication.warnings(address) {
+            tracing::warn!("{warning}");
+        }
+        let server = serve(listener, state, validated.authentication)?;
+        let port = address.port();
         tracing::info!(address = %settings.bind, port, "lightbox listening");
         Ok(Application { port, server })
     }
@@ -139,13 +144,20 @@ pub(crate) fn aws_settings(settings: &Settings) -> AwsSettings {
 }
 
 /// The actix server over `listener`.
-fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+fn serve(
+    listener: TcpListener,
+    state: AppState,
+    authentication: Authentication,
+) -> anyhow::Result<Server> {
     let state = web::Data::new(state);
+    // Registered on its own, so that the `Caller` extractor depends on nothing but identity.
+    let authentication = web::Data::new(authentication);
     let openapi = web::Data::new(OpenApiJson::render().context("rendering the OpenAPI document")?);
     let docs = web::Data::new(DocsConfig::new());
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
+            .app_data(authentication.clone())
             .app_data(openapi.clone())
             .app_data(docs.clone())
             .configure(routes::configure)
