@@ -6,6 +6,7 @@
 //! (`problem`); the backend is chosen from the settings at start-up.
 
 mod abuse;
+pub mod auth;
 pub mod config;
 mod docs;
 pub mod extract;

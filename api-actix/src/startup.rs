@@ -17,6 +17,7 @@ use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
 use crate::abuse::{BodyDeadlines, RateLimiter, limit_body_time, limit_rate, limit_request_head};
+use crate::auth::Authentication;
 use crate::config::{BackendKind, Settings};
 use crate::docs::DocsConfig;
 use crate::http::security_headers::security_headers;
@@ -89,9 +90,13 @@ impl Application {
         };
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
-        let port = listener.local_addr()?.port();
+        let address = listener.local_addr()?;
+        for warning in validated.authentication.warnings(address) {
+            tracing::warn!("{warning}");
+        }
         let edge = EdgeGuards::from_settings(&settings);
-        let server = serve(listener, state, edge)?;
+        let server = serve(listener, state, validated.authentication, edge)?;
+        let port = address.port();
         tracing::info!(address = %settings.bind, port, "lightbox listening");
         Ok(Application { port, server })
     }
@@ -169,8 +174,15 @@ impl EdgeGuards {
 }
 
 /// The actix server over `listener`.
-fn serve(listener: TcpListener, state: AppState, edge: EdgeGuards) -> anyhow::Result<Server> {
+fn serve(
+    listener: TcpListener,
+    state: AppState,
+    authentication: Authentication,
+    edge: EdgeGuards,
+) -> anyhow::Result<Server> {
     let state = web::Data::new(state);
+    // Registered on its own, so that the `Caller` extractor depends on nothing but identity.
+    let authentication = web::Data::new(authentication);
     let openapi = web::Data::new(OpenApiJson::render().context("rendering the OpenAPI document")?);
     let docs = web::Data::new(DocsConfig::new());
     let server = HttpServer::new(move || {
@@ -178,6 +190,7 @@ fn serve(listener: TcpListener, state: AppState, edge: EdgeGuards) -> anyhow::Re
         let body_deadlines = edge.body_deadlines;
         App::new()
             .app_data(state.clone())
+            .app_data(authentication.clone())
             .app_data(openapi.clone())
             .app_data(docs.clone())
             .configure(routes::configure)

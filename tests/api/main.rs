@@ -8,6 +8,7 @@
 mod aws_backend;
 mod helpers;
 
+mod authz_matrix;
 mod bytes_headers;
 mod bytes_ranges;
 mod content_url;
@@ -16,6 +17,7 @@ mod delete;
 mod docs;
 mod identity;
 mod identity_jwt;
+mod identity_jwt_keys;
 mod ids;
 mod list_errors;
 mod list_filters;

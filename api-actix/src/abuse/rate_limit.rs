@@ -12,6 +12,7 @@ use std::num::NonZeroU32;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
 
+use actix_web::HttpMessage;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
@@ -20,7 +21,8 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 
 use super::announces_body;
 use super::rate_key::RateKey;
-use crate::config::{AuthMode, Settings};
+use crate::config::Settings;
+use crate::extract::Caller;
 use crate::problem::ApiError;
 
 /// How often budgets that are full again are forgotten. A key lives at most this long after its
@@ -34,7 +36,6 @@ pub const UNLIMITED_PATHS: [&str; 2] = ["/health", "/ready"];
 #[derive(Debug)]
 pub struct RateLimiter {
     budgets: DefaultKeyedRateLimiter<RateKey>,
-    auth: AuthMode,
 }
 
 impl RateLimiter {
@@ -48,7 +49,6 @@ impl RateLimiter {
         let quota = Quota::per_second(rps).allow_burst(burst);
         Some(Arc::new(Self {
             budgets: DefaultKeyedRateLimiter::keyed(quota),
-            auth: settings.auth,
         }))
     }
 
@@ -116,7 +116,12 @@ pub async fn limit_rate<B: MessageBody + 'static>(
         return Ok(next.call(request).await?.map_into_left_body());
     };
     let peer: Option<IpAddr> = request.peer_addr().map(|address| address.ip());
-    let key = RateKey::of(request.headers(), peer, limiter.auth);
+    let caller = Caller::identify(request.request()).ok();
+    let key = RateKey::of(caller.as_ref(), peer);
+    if let Some(caller) = caller {
+        // Kept for the handler's `Caller` extractor, so a token is verified once per request.
+        request.extensions_mut().insert(caller);
+    }
     match limiter.check(&key) {
         Ok(()) => Ok(next.call(request).await?.map_into_left_body()),
         Err(wait) => {
@@ -144,7 +149,7 @@ mod tests {
     }
 
     fn user(name: &str) -> RateKey {
-        RateKey::User(name.into())
+        RateKey::User(lightbox_domain::ids::OwnerId::parse(name).unwrap())
     }
 
     #[test]

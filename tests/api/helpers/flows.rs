@@ -1,17 +1,11 @@
 //! Multi-step helpers most tests need: upload and expect 201, list and collect ids, walk cursors.
 
-use lightbox_domain::ids::ImageId;
-use lightbox_domain::signing::{ContentVariant, SignedContent, SigningKey};
-use reqwest::Url;
 use serde_json::Value;
 use uuid::Uuid;
 
-use super::app::TestApp;
 use super::caller::Caller;
 use super::fixtures::png_seeded;
-use super::image_json::parse_timestamp;
 use super::multipart::Form;
-use super::storage::aws_requested;
 
 /// Uploads `form` and expects 201; returns the Image.
 pub async fn upload_image(caller: &Caller, form: &Form) -> Value {
@@ -112,27 +106,4 @@ async fn list_page(caller: &Caller, query: &[(&str, &str)]) -> Value {
         "a list response has `next_cursor`: {page}"
     );
     page
-}
-
-/// The image's `url` on the local backend; on aws the same route's URL signed with the app's key,
-/// as the local backend would have made it.
-pub fn content_url(app: &TestApp, image: &Value) -> Url {
-    if !aws_requested() {
-        return Url::parse(image["url"].as_str().unwrap()).expect("`url` is absolute");
-    }
-    let id = ImageId::parse(image["id"].as_str().unwrap()).unwrap();
-    let expires = parse_timestamp(image["url_expires_at"].as_str().unwrap()).timestamp();
-    let key = SigningKey::new(app.signing_secret.as_bytes()).unwrap();
-    let signature = SignedContent {
-        id,
-        variant: ContentVariant::Original,
-        expires,
-    }
-    .sign(&key);
-    Url::parse(&format!(
-        "{}/api/v1/images/{id}/content?expires={expires}&signature={}",
-        app.address,
-        signature.as_str()
-    ))
-    .unwrap()
 }
