@@ -8,7 +8,9 @@ use std::time::Duration;
 use reqwest::{Method, Response};
 
 use crate::helpers::fixtures::png;
-use crate::helpers::{Form, assert_problem, spawn_app, spawn_app_with};
+use serde_json::json;
+
+use crate::helpers::{Form, assert_problem, jwt, spawn_app, spawn_app_with};
 
 /// Another loopback address: the server sees it as another client.
 const OTHER_CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
@@ -187,5 +189,44 @@ async fn rate_limiting_is_off_by_default() {
             .status()
             .as_u16(),
         200
+    );
+}
+
+#[tokio::test]
+async fn jwt_mode_budgets_follow_the_verified_user_not_the_token() {
+    let app = spawn_app_with(|s| {
+        jwt::hs256_mode(s);
+        s.rate_limit_rps = 1;
+        s.rate_limit_burst = Some(2);
+    })
+    .await;
+    let anonymous = app.anonymous();
+
+    // Made-up tokens verify as nobody, so they share the address's budget.
+    let mut statuses = Vec::new();
+    for attempt in 0..3 {
+        let forged = jwt::forged_hs256_token(&jwt::claims_for(&format!("mallory-{attempt}")));
+        let resp = anonymous.with_bearer(&forged).get_me().await;
+        statuses.push(resp.status().as_u16());
+    }
+    assert_eq!(statuses, [401, 401, 429], "forged tokens buy no budget");
+
+    // Two valid tokens of one user (different expiries) spend one budget.
+    let mut statuses = Vec::new();
+    for attempt in 0..3 {
+        let claims = json!({"sub": "alice", "exp": jwt::now() + 600 + attempt});
+        let resp = anonymous
+            .with_bearer(&jwt::hs256_token(&claims))
+            .get_me()
+            .await;
+        statuses.push(resp.status().as_u16());
+    }
+    assert_eq!(statuses, [200, 200, 429], "one user, one budget");
+
+    let bob = anonymous.with_bearer(&jwt::hs256_token(&jwt::claims_for("bob")));
+    assert_eq!(
+        bob.get_me().await.status().as_u16(),
+        200,
+        "another user has a budget of their own"
     );
 }
