@@ -10,8 +10,9 @@
 use std::path::Path;
 
 use jsonwebtoken::{Algorithm, DecodingKey};
-use p256::elliptic_curve::sec1::ToEncodedPoint;
+use p256::elliptic_curve::sec1::ToSec1Point;
 use p256::pkcs8::DecodePublicKey;
+use pkcs1::der::asn1::UintRef;
 use pkcs1::der::{Decode, Document};
 use spki::SubjectPublicKeyInfoRef;
 
@@ -116,7 +117,8 @@ impl VerificationKey {
 
     /// An RSA key from its PKCS#1 `RSAPublicKey` DER.
     fn rsa(pkcs1_der: &[u8]) -> Result<Self, KeyError> {
-        let key = pkcs1::RsaPublicKey::from_der(pkcs1_der).map_err(|_| KeyError::Unsupported)?;
+        let key = pkcs1::RsaPublicKey::<UintRef>::from_der(pkcs1_der)
+            .map_err(|_| KeyError::Unsupported)?;
         let modulus = key.modulus.as_bytes();
         let exponent = key.public_exponent.as_bytes();
         if exponent.is_empty() || exponent == [1] || exponent.last().is_some_and(|low| low % 2 == 0)
@@ -136,7 +138,7 @@ impl VerificationKey {
 
     fn p256(key: &p256::PublicKey) -> Self {
         // jsonwebtoken's ECDSA verifier takes the SEC1 point, as its own PEM reader extracts it.
-        let point = key.to_encoded_point(false);
+        let point = key.to_sec1_point(false);
         Self {
             key: DecodingKey::from_ec_der(point.as_bytes()),
             algorithm: Algorithm::ES256,
