@@ -11,6 +11,7 @@ mod helpers;
 mod authz_matrix;
 mod bytes_headers;
 mod bytes_ranges;
+mod concurrency;
 mod content_url;
 mod cross_user;
 mod delete;
