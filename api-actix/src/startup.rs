@@ -209,9 +209,10 @@ fn serve(
             .app_data(docs.clone())
             .configure(routes::configure)
             .default_service(web::to(routes::no_route))
+            // Innermost first. A handler's panic becomes a 500 right around the handlers. The
+            // guards run before routing, rate first, so that every request spends budget; their
+            // refusals become problem+json before headers, span and id apply.
             .wrap(from_fn(answer_panics))
-            // Innermost first. The guards run before routing, rate first, so that every request
-            // spends budget; their refusals become problem+json before headers, span and id apply.
             .wrap(from_fn(move |request, next| {
                 limit_body_time(body_deadlines, request, next)
             }))
