@@ -21,4 +21,4 @@ mod state;
 pub mod telemetry;
 
 pub use config::{ConfigError, Settings};
-pub use startup::Application;
+pub use startup::{Application, Storage};

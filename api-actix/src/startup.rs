@@ -20,6 +20,7 @@ use crate::abuse::{BodyDeadlines, RateLimiter, limit_body_time, limit_rate, limi
 use crate::auth::Authentication;
 use crate::config::{BackendKind, Settings};
 use crate::docs::DocsConfig;
+use crate::http::panics::answer_panics;
 use crate::http::security_headers::security_headers;
 use crate::openapi::OpenApiJson;
 use crate::state::AppState;
@@ -36,6 +37,9 @@ const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long an idempotency key is remembered (the contract's 24 hours).
 const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
+
+/// The two storage ports the use cases run on.
+pub type Storage = (Arc<dyn BlobStore>, Arc<dyn ImageRepository>);
 
 /// A built server, bound to its port and ready to run.
 pub struct Application {
@@ -59,12 +63,24 @@ impl Application {
     /// A [`crate::ConfigError`] (downcastable) for a bad setting; otherwise a backend that does not open
     /// or an address that cannot be bound.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Self::build_with_storage_wrapper(settings, |storage| storage).await
+    }
+
+    /// Like [`Application::build`], with the opened storage handed to `wrap` before the use
+    /// cases get it: tests decorate the real adapters (to inject faults) this way.
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_with_storage_wrapper(
+        settings: Settings,
+        wrap: impl FnOnce(Storage) -> Storage,
+    ) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
         let signing_key = match validated.signing_key {
             Some(key) => key,
             None => random_signing_key()?,
         };
-        let (blobs, repository) = open_backend(&settings).await?;
+        let (blobs, repository) = wrap(open_backend(&settings).await?);
         let pixel_jobs = ImagingProcessor::workers_for_this_machine();
         let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
         let service = ImageService::new(
@@ -118,9 +134,7 @@ impl Application {
 
 /// The storage the settings choose: the local directory, or S3 + DynamoDB through the AWS SDK's
 /// own credential, region and endpoint chain.
-async fn open_backend(
-    settings: &Settings,
-) -> anyhow::Result<(Arc<dyn BlobStore>, Arc<dyn ImageRepository>)> {
+async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
     match settings.backend {
         BackendKind::Local => {
             let local = LocalBackend::open(&settings.data_dir)
@@ -195,8 +209,10 @@ fn serve(
             .app_data(docs.clone())
             .configure(routes::configure)
             .default_service(web::to(routes::no_route))
-            // Innermost first. The guards run before routing, rate first, so that every request
-            // spends budget; their refusals become problem+json before headers, span and id apply.
+            // Innermost first. A handler's panic becomes a 500 right around the handlers. The
+            // guards run before routing, rate first, so that every request spends budget; their
+            // refusals become problem+json before headers, span and id apply.
+            .wrap(from_fn(answer_panics))
             .wrap(from_fn(move |request, next| {
                 limit_body_time(body_deadlines, request, next)
             }))

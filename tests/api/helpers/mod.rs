@@ -27,7 +27,7 @@ pub fn served(path: &str) -> bool {
     THUMBNAIL_ROUTE_SERVED || !path.contains("/thumbnail")
 }
 
-pub use app::{ALICE, BOB, TestApp, spawn_app, spawn_app_with};
+pub use app::{ALICE, BOB, TestApp, spawn_app, spawn_app_with, spawn_app_with_faults};
 pub use caller::Caller;
 pub use content_url::content_url;
 pub use exif::{
@@ -40,6 +40,6 @@ pub use flows::{
 };
 pub use image_json::{assert_image_shape, parse_timestamp};
 pub use multipart::Form;
-pub use problem::{assert_head_problem, assert_problem, assert_problem_for};
+pub use problem::{assert_head_problem, assert_problem, assert_problem_for, check_problem};
 pub use routes::protected_routes;
 pub use storage::{TestStorage, aws_requested};

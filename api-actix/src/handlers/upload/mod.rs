@@ -120,7 +120,7 @@ pub async fn upload_image(
     };
     let outcome = state.service.commit_upload(staged, upload).await?;
     let base = base_url(&request, state.public_url.as_deref());
-    let resource = image_resource(&state.service, &outcome.image, &base).await?;
+    let resource = image_resource(&state.service, &outcome.image, &base).await;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,
