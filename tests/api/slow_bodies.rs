@@ -22,6 +22,19 @@ async fn app_with_short_deadlines() -> TestApp {
     .await
 }
 
+/// A connection that has sent the head of `user`'s upload of `form`, and none of its body.
+async fn upload_head_sent(app: &TestApp, form: &Form, user: &str) -> RawConnection {
+    let mut connection = RawConnection::open(&app.address).await;
+    let head = post_head(
+        "/api/v1/images/upload",
+        &form.content_type(),
+        form.body().len(),
+        user,
+    );
+    connection.send(&head).await.unwrap();
+    connection
+}
+
 /// The cut: the connection closed, after a 400 `bad_request` problem if an answer was sent.
 fn assert_cut_off(outcome: &RawOutcome, deadline: Duration) {
     assert_cut_off_with(outcome, deadline, "bad_request");
@@ -52,14 +65,7 @@ async fn an_upload_that_stalls_half_way_is_cut_off_while_others_are_served() {
     let app = app_with_short_deadlines().await;
     let form = Form::with_file(png(64, 64)).text("title", "slow");
     let body = form.body();
-    let mut slow = RawConnection::open(&app.address).await;
-    let head = post_head(
-        "/api/v1/images/upload",
-        &form.content_type(),
-        body.len(),
-        "mallory",
-    );
-    slow.send(&head).await.unwrap();
+    let mut slow = upload_head_sent(&app, &form, "mallory").await;
     slow.send(&body[..body.len() / 2]).await.unwrap();
 
     let normal = upload_image(&app, &Form::with_file(png_seeded(8, 8, 1))).await;
@@ -95,14 +101,7 @@ async fn an_upload_trickling_under_the_idle_timeout_is_cut_at_the_total_timeout(
     let app = app_with_short_deadlines().await;
     let form = Form::with_file(png(64, 64));
     let body = form.body();
-    let mut slow = RawConnection::open(&app.address).await;
-    let head = post_head(
-        "/api/v1/images/upload",
-        &form.content_type(),
-        body.len(),
-        "mallory",
-    );
-    slow.send(&head).await.unwrap();
+    let mut slow = upload_head_sent(&app, &form, "mallory").await;
 
     // One byte every 400 ms: never silent for the idle timeout, never done either.
     let mut outcome = None;
@@ -142,14 +141,7 @@ async fn an_upload_with_short_pauses_within_the_deadlines_succeeds() {
     let app = app_with_short_deadlines().await;
     let form = Form::with_file(png(64, 64)).text("title", "patient");
     let body = form.body();
-    let mut client = RawConnection::open(&app.address).await;
-    let head = post_head(
-        "/api/v1/images/upload",
-        &form.content_type(),
-        body.len(),
-        "alice",
-    );
-    client.send(&head).await.unwrap();
+    let mut client = upload_head_sent(&app, &form, "alice").await;
 
     for piece in body.chunks(body.len().div_ceil(4)) {
         tokio::time::sleep(Duration::from_millis(400)).await;
