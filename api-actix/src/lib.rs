@@ -19,4 +19,4 @@ mod state;
 pub mod telemetry;
 
 pub use config::{ConfigError, Settings};
-pub use startup::Application;
+pub use startup::{Application, in_memory_app};

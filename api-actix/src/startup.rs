@@ -4,7 +4,8 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -16,7 +17,7 @@ use lightbox_ports::{BlobStore, ImageRepository, ImageService, ServiceSettings, 
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
-use crate::config::{BackendKind, Settings};
+use crate::config::{BackendKind, Settings, Validated};
 use crate::docs::DocsConfig;
 use crate::openapi::OpenApiJson;
 use crate::state::{AppState, Quota};
@@ -52,36 +53,8 @@ impl Application {
     /// or an address that cannot be bound.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
-        let signing_key = match validated.signing_key {
-            Some(key) => key,
-            None => random_signing_key()?,
-        };
         let (blobs, repository) = open_backend(&settings).await?;
-        let pixel_jobs = ImagingProcessor::workers_for_this_machine();
-        let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
-        let service = ImageService::new(
-            blobs,
-            repository,
-            processor,
-            Arc::new(SystemClock),
-            ServiceSettings {
-                limits: validated.limits,
-                signing_key,
-                url_ttl: validated.url_ttl,
-                idempotency_window: chrono::TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS),
-                strip_metadata: settings.strip_metadata,
-                pixel_jobs,
-            },
-        );
-        let state = AppState {
-            service,
-            public_url: validated.public_url,
-            limits: validated.limits,
-            quota: Quota {
-                max_images: settings.quota_max_images,
-                max_bytes: settings.quota_max_bytes,
-            },
-        };
+        let state = app_state(&settings, validated, blobs, repository)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
         let port = listener.local_addr()?.port();
@@ -138,32 +111,130 @@ pub(crate) fn aws_settings(settings: &Settings) -> AwsSettings {
     }
 }
 
+/// The whole app (routes, problem+json errors, middleware) over in-memory storage and without a
+/// listener, for driving in-process with `actix_web::test::init_service`: the upload fuzzer
+/// sends thousands of requests a second through it, where a port and a data directory per run
+/// would cost more than the requests. `bind`, `backend` and `data_dir` are not used.
+///
+/// # Errors
+/// A [`crate::ConfigError`] (downcastable) for a bad setting, or SQLite not starting in memory.
+pub async fn in_memory_app(
+    settings: &Settings,
+) -> anyhow::Result<
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<impl MessageBody + use<>>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + use<>,
+    >,
+> {
+    let validated = settings.validate()?;
+    let local = LocalBackend::in_memory()
+        .await
+        .context("opening the in-memory backend")?;
+    let state = app_state(settings, validated, local.blobs, local.repository)?;
+    let documents = Documents::render()?;
+    Ok(app(web::Data::new(state), documents))
+}
+
+/// The use cases over `blobs` and `repository`, with the settings the HTTP layer applies.
+fn app_state(
+    settings: &Settings,
+    validated: Validated,
+    blobs: Arc<dyn BlobStore>,
+    repository: Arc<dyn ImageRepository>,
+) -> anyhow::Result<AppState> {
+    let signing_key = match validated.signing_key {
+        Some(key) => key,
+        None => random_signing_key()?,
+    };
+    let pixel_jobs = ImagingProcessor::workers_for_this_machine();
+    let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
+    let service = ImageService::new(
+        blobs,
+        repository,
+        processor,
+        Arc::new(SystemClock),
+        ServiceSettings {
+            limits: validated.limits,
+            signing_key,
+            url_ttl: validated.url_ttl,
+            idempotency_window: chrono::TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS),
+            strip_metadata: settings.strip_metadata,
+            pixel_jobs,
+        },
+    );
+    Ok(AppState {
+        service,
+        public_url: validated.public_url,
+        limits: validated.limits,
+        quota: Quota {
+            max_images: settings.quota_max_images,
+            max_bytes: settings.quota_max_bytes,
+        },
+    })
+}
+
+/// The documents every worker serves, rendered once.
+#[derive(Clone)]
+struct Documents {
+    openapi: web::Data<OpenApiJson>,
+    docs: web::Data<DocsConfig>,
+}
+
+impl Documents {
+    fn render() -> anyhow::Result<Documents> {
+        Ok(Documents {
+            openapi: web::Data::new(
+                OpenApiJson::render().context("rendering the OpenAPI document")?,
+            ),
+            docs: web::Data::new(DocsConfig::new()),
+        })
+    }
+}
+
 /// The actix server over `listener`.
 fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let state = web::Data::new(state);
-    let openapi = web::Data::new(OpenApiJson::render().context("rendering the OpenAPI document")?);
-    let docs = web::Data::new(DocsConfig::new());
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .app_data(openapi.clone())
-            .app_data(docs.clone())
-            .configure(routes::configure)
-            .default_service(web::to(routes::no_route))
-            // Innermost first: errors become problem+json before headers, span and id apply.
-            .wrap(problem::error_responses())
-            .wrap(
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "no-referrer")),
-            )
-            .wrap(TracingLogger::<RequestSpan>::new())
-            .wrap(from_fn(request_id))
-    })
-    .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
-    .listen(listener)?
-    .run();
+    let documents = Documents::render()?;
+    let server = HttpServer::new(move || app(state.clone(), documents.clone()))
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
+        .listen(listener)?
+        .run();
     Ok(server)
+}
+
+/// One worker's app: the same for the server and for in-process use.
+fn app(
+    state: web::Data<AppState>,
+    documents: Documents,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    App::new()
+        .app_data(state)
+        .app_data(documents.openapi)
+        .app_data(documents.docs)
+        .configure(routes::configure)
+        .default_service(web::to(routes::no_route))
+        // Innermost first: errors become problem+json before headers, span and id apply.
+        .wrap(problem::error_responses())
+        .wrap(
+            DefaultHeaders::new()
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "no-referrer")),
+        )
+        .wrap(TracingLogger::<RequestSpan>::new())
+        .wrap(from_fn(request_id))
 }
 
 /// A fresh key for this process only: links and cursors die with it.
@@ -189,6 +260,21 @@ mod tests {
         let build = Application::build(Settings::default());
         assert_send(&build);
         drop(build);
+    }
+
+    #[actix_web::test]
+    async fn the_in_memory_app_serves_in_process() {
+        use actix_web::test::{TestRequest, call_service, init_service};
+
+        let app = init_service(in_memory_app(&Settings::default()).await.unwrap()).await;
+        let health = call_service(&app, TestRequest::get().uri("/health").to_request()).await;
+        assert_eq!(health.status(), 200);
+        let upload = TestRequest::post()
+            .uri("/api/v1/images")
+            .insert_header(("X-User-ID", "alice"))
+            .to_request();
+        let refused = call_service(&app, upload).await;
+        assert_eq!(refused.status(), 400, "a body that is not multipart");
     }
 
     #[tokio::test(flavor = "multi_thread")]

@@ -1,7 +1,9 @@
 //! Walks a JPEG's marker segments up to the start of scan, to learn its size and orientation.
 //!
-//! Everything after SOS is entropy-coded image data; checking it is the decoder's job, so the
-//! walk stops there and a JPEG counts as complete once its first scan has begun.
+//! Everything after the SOS header is entropy-coded image data; checking it is the decoder's
+//! job, so the walk stops there and a JPEG counts as complete once its first scan has begun,
+//! which is once SOS and a valid segment length have been read: the metadata stripper starts
+//! copying the scan at that point, so the two agree on which files are complete.
 
 use super::driver::{MAX_EXIF, Step, Walk};
 use super::error::{InspectError, check_dimensions};
@@ -66,10 +68,6 @@ impl JpegWalk {
             SOS if self.size.is_none() => Err(InspectError::malformed(
                 "the JPEG's image data comes before its frame header",
             )),
-            SOS => {
-                self.state = State::Scan;
-                Ok(Step::Rest)
-            }
             _ => {
                 self.state = State::Length(code);
                 Ok(Step::Read(2))
@@ -83,6 +81,10 @@ impl JpegWalk {
                 "a JPEG segment length is too short",
             ));
         };
+        if code == SOS {
+            self.state = State::Scan;
+            return Ok(Step::Rest);
+        }
         if is_frame_header(code) {
             if self.size.is_some() {
                 return Err(InspectError::malformed(

@@ -122,15 +122,35 @@ fn end_of_image_before_scan_is_malformed() {
 fn ending_before_the_scan_is_truncated() {
     let full = build::jpeg(16, 16, Some(3));
     let scan_at = full.len() - build::jpeg_scan().len();
-    for cut in 1..=scan_at + 1 {
+    // The scan begins once its marker and segment length have been read.
+    for cut in 1..=scan_at + 3 {
         assert_eq!(
             check(&full[..cut]),
             Err(InspectError::Truncated),
             "cut at {cut}"
         );
     }
-    // Once the scan has begun, the entropy-coded data is not this module's concern.
-    assert!(check(&full[..scan_at + 2]).is_ok());
+    // From there, the entropy-coded data is not this module's concern.
+    assert!(check(&full[..scan_at + 4]).is_ok());
+}
+
+/// Found by fuzzing: the inspector took a file ending at the SOS marker, or with an SOS length
+/// below 2, for a complete JPEG, which the metadata stripper then refused.
+#[test]
+fn a_scan_without_a_valid_segment_length_has_not_begun() {
+    let mut head = build::jpeg_preamble(None);
+    head.extend(build::jpeg_frame(8, 8));
+    head.extend_from_slice(&[0xFF, 0xDA]);
+    assert_eq!(check(&head), Err(InspectError::Truncated));
+    for length in [[0x00, 0x00], [0x00, 0x01]] {
+        let bytes = [head.as_slice(), &length, &[0x12, 0x34]].concat();
+        assert_eq!(
+            malformed(check(&bytes)),
+            "a JPEG segment length is too short"
+        );
+    }
+    let bytes = [head.as_slice(), &[0x00, 0x02]].concat();
+    assert!(check(&bytes).is_ok(), "an SOS length of 2 starts the scan");
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! JPEG: a camera file's metadata goes, its orientation and ICC profile stay, pixels unchanged.
 
-use super::super::super::Orientation;
+use super::super::super::{InspectError, Orientation, inspect};
 use super::camera::{MAKE_SECRET, assert_only_orientation, camera_exif, fields_in, has_gps};
 use super::fixtures::{contains, encode_jpeg, find, jpeg_segment, jpeg_with};
 use super::{StripError, assert_faithful, inspected, report, strip, stripped};
+use crate::limits::UploadLimits;
 
 pub(super) const XMP_SECRET: &[u8] = b"JPEG-XMP-SECRET";
 pub(super) const COMMENT_SECRET: &[u8] = b"JPEG-COMMENT-SECRET";
@@ -226,6 +227,48 @@ fn broken_structures_are_refused() {
             "a JPEG segment does not start with a marker"
         ))
     );
+}
+
+/// Found by fuzzing: the inspector took a JPEG ending at its SOS marker, or with an SOS length
+/// below 2, for complete, and the stripper refused it. Both now refuse it, for the same reason.
+#[test]
+fn the_inspector_and_the_stripper_agree_on_where_the_scan_begins() {
+    // SOI, an 8×8 frame header, then the SOS marker and nothing more: the fuzzer's input.
+    let head: &[u8] =
+        b"\xFF\xD8\xFF\xC0\x00\x11\x08\x00\x08\x00\x08\x03\xFF\xB4\x00\xB2\x69\xF7\xF8\xF9\xFA\xFF\xDA";
+    assert_eq!(strip(head), Err(StripError::Truncated));
+    assert_eq!(
+        inspect(head, UploadLimits::DEFAULT),
+        Err(InspectError::Truncated)
+    );
+    let short = [head, b"\x00\x00\x12\x34"].concat();
+    assert_eq!(
+        strip(&short),
+        Err(StripError::Malformed("a JPEG segment length is too short"))
+    );
+    assert!(matches!(
+        inspect(&short, UploadLimits::DEFAULT),
+        Err(InspectError::Malformed(_))
+    ));
+    let begun = [head, b"\x00\x02"].concat();
+    assert!(strip(&begun).is_ok() && inspect(&begun, UploadLimits::DEFAULT).is_ok());
+}
+
+/// Found by fuzzing, and intended: the inspector stops at the first scan and leaves the
+/// entropy-coded data to the decoder, while the stripper walks on to drop the metadata segments
+/// that may follow, so a broken marker there is refused by the stripper alone.
+#[test]
+fn a_broken_marker_after_the_first_scan_is_refused() {
+    // SOI, a frame header, an SOS with one byte of header, then an SOI inside the scan.
+    let upload: &[u8] =
+        b"\xFF\xD8\xFF\xC0\x00\x08\x00\x08\x03\x01\x11\xFA\xFF\xDA\x00\x03\x4B\xFF\xD8";
+    assert!(inspect(upload, UploadLimits::DEFAULT).is_ok());
+    assert_eq!(
+        strip(upload),
+        Err(StripError::Malformed("a JPEG marker is invalid"))
+    );
+    // Up to where the inspector stopped reading, the stripper accepts it too.
+    assert!(strip(&upload[..upload.len() - 2]).is_ok());
 }
 
 #[test]
