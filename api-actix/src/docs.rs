@@ -1,6 +1,7 @@
 //! `/docs`: Swagger UI rendering the OpenAPI document. Its assets are compiled into the binary
 //! (utoipa-swagger-ui's `vendored` feature) and its validator badge is off, so the page loads
-//! nothing from the internet.
+//! nothing from the internet; its own content security policy lets it load those assets and
+//! nothing else.
 
 use std::sync::Arc;
 
@@ -8,6 +9,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa_swagger_ui::Config;
 
+use crate::http::security_headers::DOCS_CONTENT_SECURITY_POLICY;
 use crate::problem::{ApiError, ErrorCode};
 
 /// The Swagger UI configuration, shared by every request.
@@ -52,6 +54,10 @@ pub async fn docs_asset(
     match utoipa_swagger_ui::serve(tail, Arc::clone(&config.0)) {
         Ok(Some(file)) => Ok(HttpResponse::Ok()
             .content_type(file.content_type)
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                DOCS_CONTENT_SECURITY_POLICY,
+            ))
             .body(file.bytes.into_owned())),
         Ok(None) => Err(ApiError::new(
             ErrorCode::NotFound,

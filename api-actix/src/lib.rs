@@ -5,6 +5,8 @@
 //! call the use cases of `lightbox_ports::ImageService`; errors become problem+json in one place
 //! (`problem`); the backend is chosen from the settings at start-up.
 
+mod abuse;
+pub mod auth;
 pub mod config;
 mod docs;
 pub mod extract;
@@ -19,4 +21,4 @@ mod state;
 pub mod telemetry;
 
 pub use config::{ConfigError, Settings};
-pub use startup::{Application, in_memory_app};
+pub use startup::{Application, Storage, in_memory_app};

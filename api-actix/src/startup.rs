@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
-use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
 use lightbox_adapters_aws::AwsSettings;
@@ -17,18 +17,30 @@ use lightbox_ports::{BlobStore, ImageRepository, ImageService, ServiceSettings, 
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
+use crate::abuse::{BodyDeadlines, RateLimiter, limit_body_time, limit_rate, limit_request_head};
+use crate::auth::Authentication;
 use crate::config::{BackendKind, Settings, Validated};
 use crate::docs::DocsConfig;
+use crate::http::panics::answer_panics;
+use crate::http::security_headers::security_headers;
 use crate::openapi::OpenApiJson;
-use crate::state::{AppState, Quota};
+use crate::state::AppState;
 use crate::telemetry::{RequestSpan, request_id};
 use crate::{problem, routes};
 
 /// How long a shutdown waits for in-flight requests before closing them.
 const SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(30);
 
+/// How long a client may take to send a request's head (line and headers); actix answers a
+/// slower one with a bare 408 and closes the connection. This is actix's default, written out
+/// because the slowloris defence depends on it.
+const REQUEST_HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// How long an idempotency key is remembered (the contract's 24 hours).
 const IDEMPOTENCY_WINDOW_HOURS: i64 = 24;
+
+/// The two storage ports the use cases run on.
+pub type Storage = (Arc<dyn BlobStore>, Arc<dyn ImageRepository>);
 
 /// A built server, bound to its port and ready to run.
 pub struct Application {
@@ -52,13 +64,29 @@ impl Application {
     /// A [`crate::ConfigError`] (downcastable) for a bad setting; otherwise a backend that does not open
     /// or an address that cannot be bound.
     pub async fn build(settings: Settings) -> anyhow::Result<Application> {
+        Self::build_with_storage_wrapper(settings, |storage| storage).await
+    }
+
+    /// Like [`Application::build`], with the opened storage handed to `wrap` before the use
+    /// cases get it: tests decorate the real adapters (to inject faults) this way.
+    ///
+    /// # Errors
+    /// As [`Application::build`].
+    pub async fn build_with_storage_wrapper(
+        settings: Settings,
+        wrap: impl FnOnce(Storage) -> Storage,
+    ) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
-        let (blobs, repository) = open_backend(&settings).await?;
-        let state = app_state(&settings, validated, blobs, repository)?;
+        let storage = wrap(open_backend(&settings).await?);
+        let shared = Shared::new(&settings, validated, storage)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
-        let port = listener.local_addr()?.port();
-        let server = serve(listener, state)?;
+        let address = listener.local_addr()?;
+        for warning in shared.authentication.warnings(address) {
+            tracing::warn!("{warning}");
+        }
+        let server = serve(listener, shared)?;
+        let port = address.port();
         tracing::info!(address = %settings.bind, port, "lightbox listening");
         Ok(Application { port, server })
     }
@@ -80,9 +108,7 @@ impl Application {
 
 /// The storage the settings choose: the local directory, or S3 + DynamoDB through the AWS SDK's
 /// own credential, region and endpoint chain.
-async fn open_backend(
-    settings: &Settings,
-) -> anyhow::Result<(Arc<dyn BlobStore>, Arc<dyn ImageRepository>)> {
+async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
     match settings.backend {
         BackendKind::Local => {
             let local = LocalBackend::open(&settings.data_dir)
@@ -111,10 +137,34 @@ pub(crate) fn aws_settings(settings: &Settings) -> AwsSettings {
     }
 }
 
-/// The whole app (routes, problem+json errors, middleware) over in-memory storage and without a
-/// listener, for driving in-process with `actix_web::test::init_service`: the upload fuzzer
-/// sends thousands of requests a second through it, where a port and a data directory per run
-/// would cost more than the requests. `bind`, `backend` and `data_dir` are not used.
+/// What the abuse-resistance middlewares need, shared by every worker.
+#[derive(Debug, Clone)]
+struct EdgeGuards {
+    rate_limiter: Option<Arc<RateLimiter>>,
+    body_deadlines: BodyDeadlines,
+}
+
+impl EdgeGuards {
+    /// The guards the settings ask for; starts the rate limiter's sweeper when there is one.
+    fn from_settings(settings: &Settings) -> Self {
+        let rate_limiter = RateLimiter::from_settings(settings);
+        if let Some(limiter) = &rate_limiter {
+            RateLimiter::sweep_periodically(limiter);
+        }
+        Self {
+            rate_limiter,
+            body_deadlines: BodyDeadlines {
+                idle: Duration::from_secs(settings.body_idle_timeout_seconds),
+                total: Duration::from_secs(settings.body_timeout_seconds),
+            },
+        }
+    }
+}
+
+/// The whole app (routes, guards, problem+json errors, middleware) over in-memory storage and
+/// without a listener, for driving in-process with `actix_web::test::init_service`: the upload
+/// fuzzer sends thousands of requests a second through it, where a port and a data directory
+/// per run would cost more than the requests. `bind`, `backend` and `data_dir` are not used.
 ///
 /// # Errors
 /// A [`crate::ConfigError`] (downcastable) for a bad setting, or SQLite not starting in memory.
@@ -135,73 +185,69 @@ pub async fn in_memory_app(
     let local = LocalBackend::in_memory()
         .await
         .context("opening the in-memory backend")?;
-    let state = app_state(settings, validated, local.blobs, local.repository)?;
-    let documents = Documents::render()?;
-    Ok(app(web::Data::new(state), documents))
+    let shared = Shared::new(settings, validated, (local.blobs, local.repository))?;
+    Ok(app(shared))
 }
 
-/// The use cases over `blobs` and `repository`, with the settings the HTTP layer applies.
-fn app_state(
-    settings: &Settings,
-    validated: Validated,
-    blobs: Arc<dyn BlobStore>,
-    repository: Arc<dyn ImageRepository>,
-) -> anyhow::Result<AppState> {
-    let signing_key = match validated.signing_key {
-        Some(key) => key,
-        None => random_signing_key()?,
-    };
-    let pixel_jobs = ImagingProcessor::workers_for_this_machine();
-    let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
-    let service = ImageService::new(
-        blobs,
-        repository,
-        processor,
-        Arc::new(SystemClock),
-        ServiceSettings {
-            limits: validated.limits,
-            signing_key,
-            url_ttl: validated.url_ttl,
-            idempotency_window: chrono::TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS),
-            strip_metadata: settings.strip_metadata,
-            pixel_jobs,
-        },
-    );
-    Ok(AppState {
-        service,
-        public_url: validated.public_url,
-        limits: validated.limits,
-        quota: Quota {
-            max_images: settings.quota_max_images,
-            max_bytes: settings.quota_max_bytes,
-        },
-    })
-}
-
-/// The documents every worker serves, rendered once.
+/// What every worker's app shares: the use cases with the settings the HTTP layer applies, the
+/// way callers are identified, the documents rendered once, and the edge guards.
 #[derive(Clone)]
-struct Documents {
+struct Shared {
+    state: web::Data<AppState>,
+    // Registered on its own, so that the `Caller` extractor depends on nothing but identity.
+    authentication: web::Data<Authentication>,
     openapi: web::Data<OpenApiJson>,
     docs: web::Data<DocsConfig>,
+    edge: EdgeGuards,
 }
 
-impl Documents {
-    fn render() -> anyhow::Result<Documents> {
-        Ok(Documents {
+impl Shared {
+    fn new(settings: &Settings, validated: Validated, storage: Storage) -> anyhow::Result<Shared> {
+        let signing_key = match validated.signing_key {
+            Some(key) => key,
+            None => random_signing_key()?,
+        };
+        let (blobs, repository) = storage;
+        let pixel_jobs = ImagingProcessor::workers_for_this_machine();
+        let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
+        let service = ImageService::new(
+            blobs,
+            repository,
+            processor,
+            Arc::new(SystemClock),
+            ServiceSettings {
+                limits: validated.limits,
+                signing_key,
+                url_ttl: validated.url_ttl,
+                idempotency_window: chrono::TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS),
+                strip_metadata: settings.strip_metadata,
+                pixel_jobs,
+                quota: validated.quota,
+            },
+        );
+        let state = AppState {
+            service,
+            public_url: validated.public_url,
+            limits: validated.limits,
+            quota: validated.quota,
+        };
+        Ok(Shared {
+            state: web::Data::new(state),
+            authentication: web::Data::new(validated.authentication),
             openapi: web::Data::new(
                 OpenApiJson::render().context("rendering the OpenAPI document")?,
             ),
             docs: web::Data::new(DocsConfig::new()),
+            edge: EdgeGuards::from_settings(settings),
         })
     }
 }
 
 /// The actix server over `listener`.
-fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
-    let state = web::Data::new(state);
-    let documents = Documents::render()?;
-    let server = HttpServer::new(move || app(state.clone(), documents.clone()))
+fn serve(listener: TcpListener, shared: Shared) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || app(shared.clone()))
         .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
+        .client_request_timeout(REQUEST_HEAD_TIMEOUT)
         .listen(listener)?
         .run();
     Ok(server)
@@ -209,8 +255,7 @@ fn serve(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
 
 /// One worker's app: the same for the server and for in-process use.
 fn app(
-    state: web::Data<AppState>,
-    documents: Documents,
+    shared: Shared,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -220,19 +265,28 @@ fn app(
         InitError = (),
     >,
 > {
+    let rate_limiter = shared.edge.rate_limiter;
+    let body_deadlines = shared.edge.body_deadlines;
     App::new()
-        .app_data(state)
-        .app_data(documents.openapi)
-        .app_data(documents.docs)
+        .app_data(shared.state)
+        .app_data(shared.authentication)
+        .app_data(shared.openapi)
+        .app_data(shared.docs)
         .configure(routes::configure)
         .default_service(web::to(routes::no_route))
-        // Innermost first: errors become problem+json before headers, span and id apply.
+        // Innermost first. A handler's panic becomes a 500 right around the handlers. The
+        // guards run before routing, rate first, so that every request spends budget; their
+        // refusals become problem+json before headers, span and id apply.
+        .wrap(from_fn(answer_panics))
+        .wrap(from_fn(move |request, next| {
+            limit_body_time(body_deadlines, request, next)
+        }))
+        .wrap(from_fn(limit_request_head))
+        .wrap(from_fn(move |request, next| {
+            limit_rate(rate_limiter.clone(), request, next)
+        }))
         .wrap(problem::error_responses())
-        .wrap(
-            DefaultHeaders::new()
-                .add(("X-Content-Type-Options", "nosniff"))
-                .add(("Referrer-Policy", "no-referrer")),
-        )
+        .wrap(security_headers())
         .wrap(TracingLogger::<RequestSpan>::new())
         .wrap(from_fn(request_id))
 }

@@ -1,6 +1,7 @@
 //! What every handler shares: the use cases and the settings the HTTP layer itself applies.
 
 use lightbox_domain::limits::UploadLimits;
+use lightbox_domain::quota::Quota;
 use lightbox_ports::ImageService;
 
 /// The application's shared state, cloned into every worker.
@@ -12,15 +13,6 @@ pub struct AppState {
     pub public_url: Option<String>,
     /// Upload limits, as reported by `/me` and applied to request bodies.
     pub limits: UploadLimits,
-    /// Per-user quotas; `None` for none.
+    /// Per-user quota, as `/me` reports it; the use cases enforce it.
     pub quota: Quota,
-}
-
-/// Per-user quotas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Quota {
-    /// Most images a user may store.
-    pub max_images: Option<u64>,
-    /// Most bytes a user may store.
-    pub max_bytes: Option<u64>,
 }

@@ -1,8 +1,10 @@
-//! The real `lightbox` binary: a bad setting stops it with one line naming the setting, a 64 MiB
-//! upload is refused early and never buffered, and SIGTERM stops it cleanly.
+//! The real `lightbox` binary: a bad setting stops it with one line naming the setting, jwt mode
+//! serves bearer callers, header mode off loopback is warned about, a 64 MiB upload is refused
+//! early and never buffered, and SIGTERM stops it cleanly.
 //!
-//! Only the standard library is used (raw `TcpStream`s and threads), so that this file needs no
-//! dev-dependency of its crate beyond what it already has.
+//! Only the standard library is used (raw `TcpStream`s and threads), plus the crate's own
+//! jsonwebtoken to sign a token, so that this file needs no dev-dependency of its crate beyond
+//! what it already has.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs::File;
@@ -31,14 +33,21 @@ struct Server {
 
 impl Server {
     fn start() -> Self {
+        Self::start_with(|_, _| {})
+    }
+
+    /// Starts the binary with extra settings (environment variables) set by `configure`, which
+    /// is given the free port chosen (`LIGHTBOX_BIND` is `127.0.0.1:<port>` unless it changes it).
+    fn start_with(configure: impl FnOnce(&mut Command, u16)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let stderr = File::create(dir.path().join("stderr.log")).unwrap();
-        let child = base_command(dir.path())
+        let mut command = base_command(dir.path());
+        command
             .env("LIGHTBOX_BIND", format!("127.0.0.1:{port}"))
-            .stderr(Stdio::from(stderr))
-            .spawn()
-            .expect("the lightbox binary starts");
+            .stderr(Stdio::from(stderr));
+        configure(&mut command, port);
+        let child = command.spawn().expect("the lightbox binary starts");
         let mut server = Self { child, port, dir };
         server.wait_until_healthy();
         server
@@ -241,16 +250,25 @@ fn run_with_bad_setting(configure: impl FnOnce(&mut Command, &Path)) -> (ExitSta
 
 #[test]
 fn a_bad_setting_stops_the_start_with_one_line_naming_it() {
-    let cases: [(&str, &str, &str); 5] = [
+    let cases: [(&str, &str, &str); 7] = [
         ("LIGHTBOX_MAX_UPLOAD_BYTES", "abc", "max_upload_bytes"),
         ("LIGHTBOX_BACKEND", "nope", "backend"),
         ("LIGHTBOX_URL_TTL_SECONDS", "soon", "url_ttl_seconds"),
         ("LIGHTBOX_AUTH", "magic", "auth"),
         ("LIGHTBOX_BIND", "not an address", "bind"),
+        (
+            "LIGHTBOX_JWT_PUBLIC_KEY_FILE",
+            "/nonexistent/jwt.pem",
+            "jwt_public_key_file",
+        ),
+        ("LIGHTBOX_JWT_SECRET", "too short", "jwt_secret"),
     ];
     for (name, value, setting) in cases {
         let (status, stderr) = run_with_bad_setting(|command, _| {
             command.env(name, value);
+            if name.starts_with("LIGHTBOX_JWT_") {
+                command.env("LIGHTBOX_AUTH", "jwt");
+            }
         });
         let case = format!("{name}={value}");
         assert!(!status.success(), "[{case}] exits non-zero, got {status}");
@@ -299,6 +317,73 @@ fn the_binary_serves_an_upload() {
 
     assert_eq!(response.status, 201, "{}", response.body);
     assert!(response.body.contains("\"image/png\""), "{}", response.body);
+}
+
+#[test]
+fn the_binary_in_jwt_mode_takes_the_caller_from_a_bearer_token() {
+    const SECRET: &str = "binary-tests: the HS256 secret of jwt mode";
+    let server = Server::start_with(|command, _| {
+        command
+            .env("LIGHTBOX_AUTH", "jwt")
+            .env("LIGHTBOX_JWT_SECRET", SECRET)
+            .env("LIGHTBOX_JWT_AUDIENCE", "lightbox");
+    });
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 600;
+    let claims = serde_json::json!({"sub": "carol", "exp": exp, "aud": "lightbox"});
+    let token = jsonwebtoken::encode(
+        &jsonwebtoken::Header::default(),
+        &claims,
+        &jsonwebtoken::EncodingKey::from_secret(SECRET.as_bytes()),
+    )
+    .unwrap();
+    let bearer = format!("Bearer {token}");
+
+    let me = request(
+        server.port,
+        "GET",
+        "/api/v1/me",
+        &[("Authorization", &bearer)],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(me.status, 200, "{}", me.body);
+    assert!(me.body.contains("\"user_id\":\"carol\""), "{}", me.body);
+
+    let refused = request(
+        server.port,
+        "GET",
+        "/api/v1/me",
+        &[("X-User-ID", "carol")],
+        b"",
+    )
+    .unwrap();
+    assert_eq!(refused.status, 401, "{}", refused.body);
+    assert!(refused.body.contains("unauthenticated"), "{}", refused.body);
+}
+
+#[test]
+fn header_mode_warns_at_start_when_it_listens_off_loopback() {
+    const WARNING: &str = "X-User-ID is trusted from anyone who can reach";
+    let exposed = Server::start_with(|command, port| {
+        command.env("LIGHTBOX_BIND", format!("0.0.0.0:{port}"));
+    });
+    let stderr = exposed.stderr();
+    assert!(
+        stderr.contains(&format!("{WARNING} 0.0.0.0:{}", exposed.port)),
+        "{stderr}"
+    );
+    assert!(stderr.contains("WARN"), "logged as a warning: {stderr}");
+
+    let loopback = Server::start();
+    let stderr = loopback.stderr();
+    assert!(
+        !stderr.contains(WARNING),
+        "no warning on loopback: {stderr}"
+    );
 }
 
 /// How the 64 MiB body is framed.

@@ -13,6 +13,7 @@ pub mod image;
 pub mod image_format;
 pub mod limits;
 pub mod listing;
+pub mod quota;
 pub mod range;
 pub mod signing;
 pub mod tags;

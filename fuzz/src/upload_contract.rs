@@ -1,6 +1,7 @@
 //! What the contract lets an upload answer: `201`, or one of these problem codes with its status.
 //! `503 backend_unavailable` and `507 insufficient_storage` are in the contract too, but an
-//! in-memory backend can be neither, so here they count as failures like any `5xx`.
+//! in-memory backend can be neither, so here they count as failures like any `5xx`; and
+//! `429 rate_limited` is left out because the fuzzed apps run without rate limits.
 
 /// The problem codes an upload may answer with, and their statuses.
 pub const UPLOAD_PROBLEMS: &[(u16, &str)] = &[

@@ -18,6 +18,7 @@ use lightbox_domain::idempotency::IdempotencyKey;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
+use lightbox_domain::quota::{Quota, QuotaBreach};
 
 use crate::failure::BackendFailure;
 
@@ -46,6 +47,14 @@ pub enum CreateOutcome {
     Replayed(ImageRecord),
     /// A live claim with the same key but another fingerprint exists: nothing was stored.
     KeyReused,
+    /// The record would take its owner past the quota: nothing was stored. `usage` is what the
+    /// owner stored when the write was refused.
+    QuotaExceeded {
+        /// Which limit.
+        breach: QuotaBreach,
+        /// The owner's usage at the time.
+        usage: Usage,
+    },
 }
 
 /// How much a user stores.
@@ -89,7 +98,10 @@ impl RepoError {
 #[async_trait]
 pub trait ImageRepository: Send + Sync + 'static {
     /// Stores a new record with its tags, and the idempotency claim when there is one, in one
-    /// atomic write.
+    /// atomic write, unless it would take the owner past `quota`: the check and the write are one
+    /// atomic step, so concurrent uploads can never pass a quota together. A live claim decides
+    /// before the quota does: the retry of a request that was stored is answered `Replayed` even
+    /// when the owner is now at the quota.
     ///
     /// # Errors
     /// [`RepoError::AlreadyExists`] when the id is taken; [`RepoError::InsufficientStorage`];
@@ -98,6 +110,7 @@ pub trait ImageRepository: Send + Sync + 'static {
         &self,
         image: &ImageRecord,
         claim: Option<IdempotencyClaim>,
+        quota: Quota,
     ) -> Result<CreateOutcome, RepoError>;
 
     /// The record with this id, if any.

@@ -13,6 +13,8 @@ pub mod failure;
 pub mod image_processor;
 pub mod image_repository;
 pub mod stored_image;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 pub mod use_cases;
 
 pub use blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ByteStream, UploadStream};

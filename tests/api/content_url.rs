@@ -5,14 +5,12 @@
 
 use std::time::Duration;
 
-use lightbox_domain::ids::ImageId;
-use lightbox_domain::signing::{ContentVariant, SignedContent, SigningKey};
 use reqwest::Url;
 use serde_json::Value;
 
 use crate::helpers::fixtures::png_seeded;
 use crate::helpers::{
-    Failures, Form, TestApp, assert_problem_for, aws_requested, parse_timestamp, spawn_app,
+    Failures, Form, TestApp, assert_problem_for, content_url, parse_timestamp, spawn_app,
     spawn_app_with, upload_image,
 };
 
@@ -22,29 +20,6 @@ async fn signed_url(app: &TestApp, seed: u32) -> (Value, Url, Vec<u8>) {
     let image = upload_image(app, &Form::with_file(bytes.clone())).await;
     let url = content_url(app, &image);
     (image, url, bytes)
-}
-
-/// The image's `url` on the local backend; on aws the same route's URL signed with the app's key,
-/// as the local backend would have made it.
-fn content_url(app: &TestApp, image: &Value) -> Url {
-    if !aws_requested() {
-        return Url::parse(image["url"].as_str().unwrap()).expect("`url` is absolute");
-    }
-    let id = ImageId::parse(image["id"].as_str().unwrap()).unwrap();
-    let expires = parse_timestamp(image["url_expires_at"].as_str().unwrap()).timestamp();
-    let key = SigningKey::new(app.signing_secret.as_bytes()).unwrap();
-    let signature = SignedContent {
-        id,
-        variant: ContentVariant::Original,
-        expires,
-    }
-    .sign(&key);
-    Url::parse(&format!(
-        "{}/api/v1/images/{id}/content?expires={expires}&signature={}",
-        app.address,
-        signature.as_str()
-    ))
-    .unwrap()
 }
 
 /// `url` with its query rebuilt by `edit` over the (name, value) pairs.

@@ -5,53 +5,14 @@ use reqwest::Method;
 use serde_json::Value;
 
 use crate::helpers::fixtures::png;
-use crate::helpers::{Caller, Failures, Form, served, spawn_app, upload_image};
-
-/// Every route that needs a caller, as (method, path, body, Content-Type).
-fn protected_routes(id: &str) -> Vec<(Method, String, Vec<u8>, Option<String>)> {
-    let form = Form::with_file(png(4, 4));
-    let json = br#"{"title":"x"}"#.to_vec();
-    let image = format!("/api/v1/images/{id}");
-    let multipart = Some(form.content_type());
-    let json_type = Some("application/json".to_owned());
-    vec![
-        (
-            Method::POST,
-            "/api/v1/images/upload".to_owned(),
-            form.body(),
-            multipart.clone(),
-        ),
-        (
-            Method::POST,
-            "/api/v1/images".to_owned(),
-            form.body(),
-            multipart,
-        ),
-        (Method::GET, "/api/v1/images".to_owned(), Vec::new(), None),
-        (Method::GET, image.clone(), Vec::new(), None),
-        (Method::HEAD, image.clone(), Vec::new(), None),
-        (Method::PUT, image.clone(), json.clone(), json_type.clone()),
-        (Method::PATCH, image.clone(), json, json_type),
-        (Method::DELETE, image.clone(), Vec::new(), None),
-        (Method::GET, format!("{image}/metadata"), Vec::new(), None),
-        (Method::GET, format!("{image}/thumbnail"), Vec::new(), None),
-        (Method::GET, "/api/v1/me".to_owned(), Vec::new(), None),
-    ]
-}
+use crate::helpers::{ALICE, Caller, Failures, Form, protected_routes, spawn_app, upload_image};
 
 async fn assert_unauthenticated(caller: &Caller, id: &str, who: &str) {
     let mut failures = Failures::new();
-    for (method, path, body, content_type) in protected_routes(id) {
-        if !served(&path) {
-            continue;
-        }
-        let mut request = caller.request(method.clone(), &path).body(body);
-        if let Some(content_type) = content_type {
-            request = request.header("Content-Type", content_type);
-        }
-        let resp = request.send().await.unwrap();
-        let case = format!("{who}: {method} {path}");
-        if method == Method::HEAD {
+    for route in protected_routes(id, ALICE) {
+        let resp = route.send(caller).await;
+        let case = format!("{who}: {}", route.name());
+        if route.method == Method::HEAD {
             failures.head_problem(&case, &resp, 401);
         } else {
             failures.problem(&case, resp, 401, "unauthenticated").await;

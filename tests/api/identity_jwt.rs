@@ -1,43 +1,18 @@
-//! Identity in `jwt` mode: the caller is the `sub` of an HS256 bearer token; `exp` is required,
-//! `iss`/`aud` are checked when configured, `X-User-ID` is ignored, and every refusal is 401
-//! `unauthenticated` with `WWW-Authenticate: Bearer`.
+//! Identity in `jwt` mode with an HS256 secret: the caller is the `sub` of a bearer token; `exp`
+//! is required, `nbf` honoured, `iss`/`aud` checked when configured, `X-User-ID` ignored, and
+//! every refusal is 401 `unauthenticated` with a `WWW-Authenticate: Bearer` challenge —
+//! `error="invalid_token"` when a token was sent (RFC 6750 §3.1).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, Mac};
-use lightbox_api::config::{AuthMode, Secret, Settings};
 use reqwest::{Method, Response};
 use serde_json::{Value, json};
-use sha2::Sha256;
 
+use crate::helpers::jwt::{
+    Challenge, check_refused, forged_hs256_token, hs256_mode, hs256_token, now, rs256_token,
+    unsigned_token,
+};
 use crate::helpers::{Failures, TestApp, spawn_app_with};
-
-const JWT_SECRET: &str = "lightbox-tests: the HS256 secret of jwt mode";
-
-fn jwt_mode(settings: &mut Settings) {
-    settings.auth = AuthMode::Jwt;
-    settings.jwt_secret = Some(Secret::new(JWT_SECRET.to_owned()));
-}
-
-fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
-/// A compact JWS with this header, signed with HS256 under `secret`.
-fn token_with_header(header: &Value, claims: &Value, secret: &str) -> String {
-    let header = URL_SAFE_NO_PAD.encode(header.to_string());
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let signing_input = format!("{header}.{payload}");
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(signing_input.as_bytes());
-    let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
-    format!("{signing_input}.{signature}")
-}
-
-/// An HS256 token with these claims, signed with the configured secret.
-fn token(claims: &Value) -> String {
-    token_with_header(&json!({"alg": "HS256", "typ": "JWT"}), claims, JWT_SECRET)
-}
 
 async fn me_with(
     app: &TestApp,
@@ -54,28 +29,14 @@ async fn me_with(
     request.send().await.unwrap()
 }
 
-async fn check_refused(failures: &mut Failures, case: &str, resp: Response) {
-    let challenge = resp
-        .headers()
-        .get("www-authenticate")
-        .map(|v| v.to_str().unwrap_or_default().to_owned())
-        .unwrap_or_default();
-    failures.check(
-        case,
-        challenge.starts_with("Bearer"),
-        format!("WWW-Authenticate: {challenge:?}"),
-    );
-    failures.problem(case, resp, 401, "unauthenticated").await;
+fn bearer(claims: &Value) -> String {
+    format!("Bearer {}", hs256_token(claims))
 }
 
 #[tokio::test]
-#[ignore = "jwt mode is not built yet: it comes with real authentication"]
 async fn the_sub_of_a_valid_token_is_the_caller() {
-    let app = spawn_app_with(jwt_mode).await;
-    let bearer = format!(
-        "Bearer {}",
-        token(&json!({"sub": "alice", "exp": now() + 600}))
-    );
+    let app = spawn_app_with(hs256_mode).await;
+    let bearer = bearer(&json!({"sub": "alice", "exp": now() + 600}));
 
     let resp = me_with(&app, Some(&bearer), None).await;
 
@@ -85,112 +46,234 @@ async fn the_sub_of_a_valid_token_is_the_caller() {
 }
 
 #[tokio::test]
-#[ignore = "jwt mode is not built yet: it comes with real authentication"]
+async fn the_scheme_is_case_insensitive_and_every_user_id_character_is_a_valid_sub() {
+    let app = spawn_app_with(hs256_mode).await;
+    let longest = "u".repeat(128);
+    let mut failures = Failures::new();
+    for (scheme, sub) in [
+        ("bearer", "user-123"),
+        ("BEARER", "A.z_0@x:y-1"),
+        ("Bearer", longest.as_str()),
+    ] {
+        let token = hs256_token(&json!({"sub": sub, "exp": now() + 600}));
+        let authorization = format!("{scheme} {token}");
+        let case = format!("{scheme} with sub {sub:?}");
+        let resp = me_with(&app, Some(&authorization), None).await;
+        if let Some(me) = failures.status(&case, resp, 200).await {
+            failures.equal(&case, &me["user_id"], &json!(sub));
+        }
+    }
+    failures.assert_none();
+}
+
+#[tokio::test]
 async fn x_user_id_is_ignored_in_jwt_mode() {
-    let app = spawn_app_with(jwt_mode).await;
-    let bearer = format!(
-        "Bearer {}",
-        token(&json!({"sub": "alice", "exp": now() + 600}))
-    );
+    let app = spawn_app_with(hs256_mode).await;
+    let bearer = bearer(&json!({"sub": "alice", "exp": now() + 600}));
     let mut failures = Failures::new();
 
     check_refused(
         &mut failures,
         "X-User-ID alone",
         me_with(&app, None, Some("bob")).await,
+        Challenge::NoToken,
     )
     .await;
     let resp = me_with(&app, Some(&bearer), Some("bob")).await;
     if let Some(me) = failures.status("token and X-User-ID", resp, 200).await {
         failures.equal("the token wins", &me["user_id"], &json!("alice"));
     }
+    let expired = self::bearer(&json!({"sub": "alice", "exp": now() - 3600}));
+    check_refused(
+        &mut failures,
+        "an expired token with a valid X-User-ID",
+        me_with(&app, Some(&expired), Some("alice")).await,
+        Challenge::InvalidToken,
+    )
+    .await;
     failures.assert_none();
 }
 
 #[tokio::test]
-#[ignore = "jwt mode is not built yet: it comes with real authentication"]
 async fn bad_tokens_are_401_with_a_bearer_challenge() {
-    let app = spawn_app_with(jwt_mode).await;
+    let app = spawn_app_with(hs256_mode).await;
     let later = now() + 600;
-    let wrong_secret = token_with_header(
-        &json!({"alg": "HS256", "typ": "JWT"}),
-        &json!({"sub": "alice", "exp": later}),
-        "another secret, not the configured one",
-    );
-    let unsigned = format!(
-        "{}.{}.",
-        URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#),
-        URL_SAFE_NO_PAD.encode(json!({"sub": "alice", "exp": later}).to_string())
-    );
-    let cases: Vec<(&str, Option<String>)> = vec![
-        ("no Authorization", None),
-        ("Bearer without a token", Some("Bearer".to_owned())),
-        ("not a JWT", Some("Bearer not.a.jwt".to_owned())),
-        ("Basic credentials", Some("Basic YWxpY2U6cHc=".to_owned())),
-        ("wrong secret", Some(format!("Bearer {wrong_secret}"))),
-        ("alg none", Some(format!("Bearer {unsigned}"))),
+    let alice = json!({"sub": "alice", "exp": later});
+    let cases: Vec<(&str, Option<String>, Challenge)> = vec![
+        ("no Authorization", None, Challenge::NoToken),
+        (
+            "Basic credentials",
+            Some("Basic YWxpY2U6cHc=".to_owned()),
+            Challenge::NoToken,
+        ),
+        (
+            "Bearer without a token",
+            Some("Bearer".to_owned()),
+            Challenge::InvalidToken,
+        ),
+        (
+            "Bearer and blanks",
+            Some("Bearer    ".to_owned()),
+            Challenge::InvalidToken,
+        ),
+        (
+            "not a JWT",
+            Some("Bearer not.a.jwt".to_owned()),
+            Challenge::InvalidToken,
+        ),
+        (
+            "two parts",
+            Some(format!("Bearer {}", {
+                let token = hs256_token(&alice);
+                token.rsplit_once('.').unwrap().0.to_owned()
+            })),
+            Challenge::InvalidToken,
+        ),
+        (
+            "wrong secret",
+            Some(format!("Bearer {}", forged_hs256_token(&alice))),
+            Challenge::InvalidToken,
+        ),
+        (
+            "alg none",
+            Some(format!("Bearer {}", unsigned_token(&alice))),
+            Challenge::InvalidToken,
+        ),
+        (
+            "alg none with the HS256 signature kept",
+            Some(format!("Bearer {}", {
+                let unsigned = unsigned_token(&alice);
+                let signed = hs256_token(&alice);
+                format!("{unsigned}{}", signed.rsplit_once('.').unwrap().1)
+            })),
+            Challenge::InvalidToken,
+        ),
+        (
+            "RS256 where HS256 is configured",
+            Some(format!("Bearer {}", rs256_token(&alice))),
+            Challenge::InvalidToken,
+        ),
         (
             "expired",
-            Some(format!(
-                "Bearer {}",
-                token(&json!({"sub": "alice", "exp": now() - 3600}))
-            )),
+            Some(bearer(&json!({"sub": "alice", "exp": now() - 3600}))),
+            Challenge::InvalidToken,
         ),
         (
             "no exp",
-            Some(format!("Bearer {}", token(&json!({"sub": "alice"})))),
+            Some(bearer(&json!({"sub": "alice"}))),
+            Challenge::InvalidToken,
+        ),
+        (
+            "exp not a number",
+            Some(bearer(&json!({"sub": "alice", "exp": "tomorrow"}))),
+            Challenge::InvalidToken,
+        ),
+        (
+            "not valid before an hour from now",
+            Some(bearer(
+                &json!({"sub": "alice", "exp": later, "nbf": now() + 3600}),
+            )),
+            Challenge::InvalidToken,
         ),
         (
             "no sub",
-            Some(format!("Bearer {}", token(&json!({"exp": later})))),
+            Some(bearer(&json!({"exp": later}))),
+            Challenge::InvalidToken,
+        ),
+        (
+            "sub a number",
+            Some(bearer(&json!({"sub": 42, "exp": later}))),
+            Challenge::InvalidToken,
+        ),
+        (
+            "sub empty",
+            Some(bearer(&json!({"sub": "", "exp": later}))),
+            Challenge::InvalidToken,
         ),
         (
             "sub with a space",
-            Some(format!(
-                "Bearer {}",
-                token(&json!({"sub": "a b", "exp": later}))
-            )),
+            Some(bearer(&json!({"sub": "a b", "exp": later}))),
+            Challenge::InvalidToken,
+        ),
+        (
+            "sub with a slash",
+            Some(bearer(&json!({"sub": "../alice", "exp": later}))),
+            Challenge::InvalidToken,
         ),
         (
             "sub of 129 chars",
+            Some(bearer(&json!({"sub": "u".repeat(129), "exp": later}))),
+            Challenge::InvalidToken,
+        ),
+        (
+            "claims not JSON",
             Some(format!(
                 "Bearer {}",
-                token(&json!({"sub": "u".repeat(129), "exp": later}))
+                crate::helpers::jwt::hmac_token(
+                    &json!({"alg": "HS256"}),
+                    &json!("not an object"),
+                    crate::helpers::jwt::JWT_SECRET.as_bytes()
+                )
             )),
+            Challenge::InvalidToken,
+        ),
+        (
+            "header not base64",
+            Some(format!("Bearer !!!.{}.x", URL_SAFE_NO_PAD.encode("{}"))),
+            Challenge::InvalidToken,
         ),
     ];
 
     let mut failures = Failures::new();
-    for (case, authorization) in cases {
+    for (case, authorization, challenge) in cases {
         let resp = me_with(&app, authorization.as_deref(), None).await;
-        check_refused(&mut failures, case, resp).await;
+        check_refused(&mut failures, case, resp, challenge).await;
     }
     failures.assert_none();
 }
 
 #[tokio::test]
-#[ignore = "jwt mode is not built yet: it comes with real authentication"]
+async fn two_authorization_headers_are_refused() {
+    let app = spawn_app_with(hs256_mode).await;
+    let good = bearer(&json!({"sub": "alice", "exp": now() + 600}));
+    let resp = app
+        .anonymous()
+        .request(Method::GET, "/api/v1/me")
+        .header("Authorization", &good)
+        .header("Authorization", &good)
+        .send()
+        .await
+        .unwrap();
+    let mut failures = Failures::new();
+    check_refused(&mut failures, "two headers", resp, Challenge::InvalidToken).await;
+    failures.assert_none();
+}
+
+#[tokio::test]
 async fn issuer_and_audience_are_checked_when_configured() {
     let app = spawn_app_with(|s| {
-        jwt_mode(s);
+        hs256_mode(s);
         s.jwt_issuer = Some("https://issuer.example.test".to_owned());
         s.jwt_audience = Some("lightbox".to_owned());
     })
     .await;
     let later = now() + 600;
-    let bearer = |claims: Value| format!("Bearer {}", token(&claims));
     let mut failures = Failures::new();
 
-    let good = bearer(
-        json!({"sub": "alice", "exp": later, "iss": "https://issuer.example.test", "aud": "lightbox"}),
-    );
-    failures
-        .status(
+    for (case, claims) in [
+        (
             "matching iss and aud",
-            me_with(&app, Some(&good), None).await,
-            200,
-        )
-        .await;
+            json!({"sub": "alice", "exp": later, "iss": "https://issuer.example.test", "aud": "lightbox"}),
+        ),
+        (
+            "aud a list holding lightbox",
+            json!({"sub": "alice", "exp": later, "iss": "https://issuer.example.test", "aud": ["other", "lightbox"]}),
+        ),
+    ] {
+        failures
+            .status(case, me_with(&app, Some(&bearer(&claims)), None).await, 200)
+            .await;
+    }
     let refused = [
         (
             "wrong iss",
@@ -205,6 +288,10 @@ async fn issuer_and_audience_are_checked_when_configured() {
             json!({"sub": "alice", "exp": later, "iss": "https://issuer.example.test", "aud": "other"}),
         ),
         (
+            "aud a list without lightbox",
+            json!({"sub": "alice", "exp": later, "iss": "https://issuer.example.test", "aud": ["a", "b"]}),
+        ),
+        (
             "no aud",
             json!({"sub": "alice", "exp": later, "iss": "https://issuer.example.test"}),
         ),
@@ -213,7 +300,8 @@ async fn issuer_and_audience_are_checked_when_configured() {
         check_refused(
             &mut failures,
             case,
-            me_with(&app, Some(&bearer(claims)), None).await,
+            me_with(&app, Some(&bearer(&claims)), None).await,
+            Challenge::InvalidToken,
         )
         .await;
     }
@@ -221,35 +309,59 @@ async fn issuer_and_audience_are_checked_when_configured() {
 }
 
 #[tokio::test]
-#[ignore = "jwt mode is not built yet: it comes with real authentication"]
-async fn expiry_allows_the_configured_leeway() {
+async fn without_configured_checks_iss_and_aud_are_not_required() {
+    let app = spawn_app_with(hs256_mode).await;
+    let claims = json!({"sub": "alice", "exp": now() + 600, "iss": "anyone", "aud": "anything"});
+
+    let resp = me_with(&app, Some(&bearer(&claims)), None).await;
+
+    assert_eq!(resp.status().as_u16(), 200);
+}
+
+#[tokio::test]
+async fn expiry_and_not_before_allow_the_configured_leeway() {
     let app = spawn_app_with(|s| {
-        jwt_mode(s);
+        hs256_mode(s);
         s.jwt_leeway_seconds = 30;
     })
     .await;
     let mut failures = Failures::new();
 
-    let recent = format!(
-        "Bearer {}",
-        token(&json!({"sub": "alice", "exp": now() - 10}))
-    );
-    failures
-        .status(
+    for (case, claims) in [
+        (
             "expired 10 s ago, within 30 s of leeway",
-            me_with(&app, Some(&recent), None).await,
-            200,
+            json!({"sub": "alice", "exp": now() - 10}),
+        ),
+        (
+            "valid from 10 s on, within 30 s of leeway",
+            json!({"sub": "alice", "exp": now() + 600, "nbf": now() + 10}),
+        ),
+        (
+            "valid since a minute ago",
+            json!({"sub": "alice", "exp": now() + 600, "nbf": now() - 60}),
+        ),
+    ] {
+        failures
+            .status(case, me_with(&app, Some(&bearer(&claims)), None).await, 200)
+            .await;
+    }
+    for (case, claims) in [
+        (
+            "expired 120 s ago",
+            json!({"sub": "alice", "exp": now() - 120}),
+        ),
+        (
+            "valid from 120 s on",
+            json!({"sub": "alice", "exp": now() + 600, "nbf": now() + 120}),
+        ),
+    ] {
+        check_refused(
+            &mut failures,
+            case,
+            me_with(&app, Some(&bearer(&claims)), None).await,
+            Challenge::InvalidToken,
         )
         .await;
-    let old = format!(
-        "Bearer {}",
-        token(&json!({"sub": "alice", "exp": now() - 120}))
-    );
-    check_refused(
-        &mut failures,
-        "expired 120 s ago",
-        me_with(&app, Some(&old), None).await,
-    )
-    .await;
+    }
     failures.assert_none();
 }

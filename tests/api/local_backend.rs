@@ -2,6 +2,8 @@
 //! that are the service's own `/content` links (on aws they are S3's). The aws run of the suite
 //! leaves this module out (see scripts/test); `aws_backend` is its counterpart.
 
+mod faults;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 

@@ -53,3 +53,41 @@ async fn an_upload_past_the_byte_quota_is_403_quota_exceeded() {
         json!({"images": 1, "bytes": first_bytes.len()})
     );
 }
+
+#[tokio::test]
+async fn concurrent_uploads_never_pass_the_quota_together() {
+    let app = spawn_app_with(|s| s.quota_max_images = Some(3)).await;
+    let uploads = (0..8).map(|seed| {
+        let app = &app;
+        async move {
+            app.upload(&Form::with_file(png_seeded(8, 8, seed)))
+                .await
+                .status()
+                .as_u16()
+        }
+    });
+
+    let mut statuses = futures::future::join_all(uploads).await;
+    statuses.sort_unstable();
+
+    assert_eq!(statuses, [201, 201, 201, 403, 403, 403, 403, 403]);
+    assert_eq!(list_ids(&app, &[]).await.len(), 3);
+    assert_eq!(app.stored_object_count().await, 3, "refused bytes removed");
+}
+
+#[tokio::test]
+async fn a_retry_with_its_idempotency_key_gets_its_first_answer_at_the_quota() {
+    let app = spawn_app_with(|s| s.quota_max_images = Some(1)).await;
+    let form = Form::with_file(png_seeded(8, 8, 1));
+    let first = app.upload_with_key(&form, "quota-retry").await;
+    assert_eq!(first.status().as_u16(), 201);
+    let first: Value = first.json().await.unwrap();
+
+    let retry = app.upload_with_key(&form, "quota-retry").await;
+
+    assert_eq!(retry.status().as_u16(), 201, "the first answer, not 403");
+    let retry: Value = retry.json().await.unwrap();
+    assert_eq!(retry["id"], first["id"]);
+    let fresh = app.upload(&Form::with_file(png_seeded(8, 8, 2))).await;
+    assert_problem(fresh, 403, "quota_exceeded").await;
+}

@@ -1,4 +1,6 @@
 //! `Idempotency-Key`: a retry by the same caller gets the first result and stores nothing new.
+//!
+//! Retries sent while the first request is still in flight are in `concurrency.rs`.
 
 use serde_json::Value;
 
@@ -71,23 +73,6 @@ async fn the_same_key_with_other_bytes_or_fields_is_422_idempotency_key_reused()
         list_ids(&app, &[]).await,
         vec![first["id"].as_str().unwrap()]
     );
-}
-
-#[tokio::test]
-async fn concurrent_uploads_with_the_same_key_get_the_same_image() {
-    let app = spawn_app().await;
-    let form = Form::with_file(png_seeded(64, 64, 3)).text("title", "race");
-
-    let (a, b, c) = tokio::join!(
-        app.upload_with_key(&form, "key-3"),
-        app.upload_with_key(&form, "key-3"),
-        app.upload_with_key(&form, "key-3"),
-    );
-    let (a, b, c) = (created(a).await, created(b).await, created(c).await);
-
-    assert_eq!(a["id"], b["id"]);
-    assert_eq!(a["id"], c["id"]);
-    assert_eq!(list_ids(&app, &[]).await, vec![a["id"].as_str().unwrap()]);
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod errors;
 mod item;
 mod list;
 mod placeholder;
+mod quota;
 mod read;
 pub(crate) mod schema;
 mod window;
@@ -29,6 +30,7 @@ use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
+use lightbox_domain::quota::Quota;
 use lightbox_ports::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
 
 /// An [`ImageRepository`] on one DynamoDB table, which must exist with its indexes (see
@@ -52,8 +54,9 @@ impl ImageRepository for DynamoImageRepository {
         &self,
         image: &ImageRecord,
         claim: Option<IdempotencyClaim>,
+        quota: Quota,
     ) -> Result<CreateOutcome, RepoError> {
-        self.create_image(image, claim.as_ref()).await
+        self.create_image(image, claim.as_ref(), quota).await
     }
 
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {

@@ -12,6 +12,7 @@ use std::time::Duration;
 use aws_sdk_dynamodb::types::{Delete, Put, TransactWriteItem};
 use lightbox_domain::ids::ImageId;
 use lightbox_domain::image::{ImageRecord, Version};
+use lightbox_domain::quota::Quota;
 use lightbox_domain::tags::Tag;
 use lightbox_ports::failure::Cause;
 use lightbox_ports::{CreateOutcome, IdempotencyClaim, RepoError};
@@ -20,6 +21,7 @@ use super::DynamoImageRepository;
 use super::claims::claim_put;
 use super::errors::{Reason, TransactionFailure, transaction_failure};
 use super::item::{Item, VERSION, image_item, n, record_of, tag_item, tag_key};
+use super::quota::usage_increment;
 use super::read::usage_change;
 use super::schema::PK;
 
@@ -46,7 +48,22 @@ impl DynamoImageRepository {
         &self,
         image: &ImageRecord,
         claim: Option<&IdempotencyClaim>,
+        quota: Quota,
     ) -> Result<CreateOutcome, RepoError> {
+        let size = image.content.size_bytes;
+        let Some(usage_update) = usage_increment(&self.table, &image.owner, size, quota)? else {
+            // Larger than the whole byte quota: no write can succeed, but a retry of a request
+            // that was stored still gets its first answer.
+            if let Some(claim) = claim
+                && let Some(outcome) = self.outcome_of_live_claim(claim).await?
+            {
+                return Ok(outcome);
+            }
+            return self
+                .quota_outcome(&image.owner, size, quota)
+                .await?
+                .ok_or_else(|| gave_up(&format!("creating image {}", image.id)));
+        };
         let mut items = vec![put_item(
             Put::builder()
                 .table_name(&self.table)
@@ -61,12 +78,9 @@ impl DynamoImageRepository {
                     .set_item(Some(tag_item(image, tag))),
             )?);
         }
-        let size = i128::from(image.content.size_bytes);
-        items.push(
-            TransactWriteItem::builder()
-                .update(usage_change(&self.table, &image.owner, 1, size)?)
-                .build(),
-        );
+        // The usage item's place in the transaction, to find its cancellation reason.
+        let usage_index = items.len();
+        items.push(TransactWriteItem::builder().update(usage_update).build());
         if let Some(claim) = claim {
             items.push(
                 TransactWriteItem::builder()
@@ -101,6 +115,12 @@ impl DynamoImageRepository {
                     } else {
                         Err(RepoError::AlreadyExists)
                     };
+                }
+                // `None`: a delete made room since; the next round may pass.
+                _ if reasons.get(usage_index) == Some(&Reason::ConditionFailed) => {
+                    if let Some(outcome) = self.quota_outcome(&image.owner, size, quota).await? {
+                        return Ok(outcome);
+                    }
                 }
                 _ => {}
             }

@@ -13,6 +13,7 @@ use lightbox_domain::image_format::ImageFormat;
 use lightbox_domain::listing::{
     ListFilter, ListQuery, PageLimit, PagePosition, SortOrder, TitlePrefix,
 };
+use lightbox_domain::quota::Quota;
 use lightbox_domain::tags::{TagFilter, Tags};
 use lightbox_domain::text::Title;
 use lightbox_domain::visibility::Visibility;
@@ -116,11 +117,15 @@ async fn a_walk_over_a_thousand_images_returns_each_match_once() {
     let images: Vec<ImageRecord> = (0..IMAGES).map(|i| image(&owner, i)).collect();
 
     let started = Instant::now();
-    stream::iter(images.iter().map(|image| repository.create(image, None)))
-        .buffer_unordered(CONCURRENT_CREATES)
-        .try_collect::<Vec<_>>()
-        .await
-        .unwrap();
+    stream::iter(
+        images
+            .iter()
+            .map(|image| repository.create(image, None, Quota::NONE)),
+    )
+    .buffer_unordered(CONCURRENT_CREATES)
+    .try_collect::<Vec<_>>()
+    .await
+    .unwrap();
     eprintln!("created {IMAGES} images in {:?}", started.elapsed());
 
     let base = ListFilter::for_owner(owner.clone());

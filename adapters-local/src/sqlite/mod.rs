@@ -19,6 +19,7 @@ use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
+use lightbox_domain::quota::Quota;
 use lightbox_ports::failure::Cause;
 use lightbox_ports::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
 use sqlx::SqlitePool;
@@ -69,8 +70,9 @@ impl ImageRepository for SqliteImageRepository {
         &self,
         image: &ImageRecord,
         claim: Option<IdempotencyClaim>,
+        quota: Quota,
     ) -> Result<CreateOutcome, RepoError> {
-        write::create(&self.pool, image, claim.as_ref()).await
+        write::create(&self.pool, image, claim.as_ref(), quota).await
     }
 
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {

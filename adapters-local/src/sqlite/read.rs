@@ -56,10 +56,14 @@ pub(super) async fn list(
 pub(super) const USAGE_SQL: &str =
     "SELECT COUNT(*), COALESCE(SUM(size_bytes), 0) FROM images WHERE owner_id = ?";
 
-pub(super) async fn usage(pool: &SqlitePool, owner: &OwnerId) -> Result<Usage, RepoError> {
+/// An owner's usage, read through `executor` (the pool, or a transaction that must see it).
+pub(super) async fn usage<'c>(
+    executor: impl sqlx::Executor<'c, Database = Sqlite>,
+    owner: &OwnerId,
+) -> Result<Usage, RepoError> {
     let (images, bytes): (i64, i64) = sqlx::query_as(USAGE_SQL)
         .bind(owner.as_str())
-        .fetch_one(pool)
+        .fetch_one(executor)
         .await
         .map_err(from_sqlx)?;
     let count = |value: i64| {

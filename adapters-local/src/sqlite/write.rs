@@ -8,11 +8,12 @@
 use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::ImageId;
 use lightbox_domain::image::{ImageRecord, Version};
+use lightbox_domain::quota::Quota;
 use lightbox_ports::{CreateOutcome, IdempotencyClaim, RepoError};
 use sqlx::{SqliteConnection, SqlitePool};
 
-use super::claims;
 use super::errors::{from_sqlx, is_unique_violation};
+use super::{claims, read};
 use lightbox_ports::stored_image::StoredImage;
 
 use super::stored::ImageRow;
@@ -21,6 +22,7 @@ pub(super) async fn create(
     pool: &SqlitePool,
     image: &ImageRecord,
     claim: Option<&IdempotencyClaim>,
+    quota: Quota,
 ) -> Result<CreateOutcome, RepoError> {
     let snapshot = StoredImage::from_record(image);
     let stored = ImageRow::from_stored(&snapshot)?;
@@ -34,6 +36,15 @@ pub(super) async fn create(
             // Committed rather than dropped, so that the purge above is kept.
             transaction.commit().await.map_err(from_sqlx)?;
             return Ok(outcome);
+        }
+    }
+    // `BEGIN IMMEDIATE` holds the write lock from the start, so no other create can change the
+    // usage between this read and the insert: the quota holds under any concurrency.
+    if !quota.is_unlimited() {
+        let usage = read::usage(&mut *transaction, &image.owner).await?;
+        if let Err(breach) = quota.admits(usage.images, usage.bytes, image.content.size_bytes) {
+            transaction.commit().await.map_err(from_sqlx)?;
+            return Ok(CreateOutcome::QuotaExceeded { breach, usage });
         }
     }
     insert_image(&mut transaction, &stored).await?;

@@ -13,6 +13,7 @@ use lightbox_adapters_local::{FsBlobStore, SqliteImageRepository};
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{EditableMetadata, ImageRecord, Sha256Digest, StoredContent};
 use lightbox_domain::image_format::ImageFormat;
+use lightbox_domain::quota::Quota;
 use lightbox_domain::text::Description;
 use lightbox_ports::{BlobError, BlobKey, BlobStore, ImageRepository, RepoError};
 
@@ -82,7 +83,7 @@ async fn metadata_on_a_full_disk() {
             None,
             chrono::Utc::now(),
         );
-        match repository.create(&record, None).await {
+        match repository.create(&record, None, Quota::NONE).await {
             Ok(_) => created += 1,
             Err(error) => break error,
         }

@@ -7,6 +7,7 @@ use lightbox_domain::idempotency::IdempotencyKey;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{EditableMetadata, ImageRecord, Sha256Digest, StoredContent};
 use lightbox_domain::image_format::ImageFormat;
+use lightbox_domain::quota::Quota;
 use lightbox_domain::tags::Tags;
 use lightbox_domain::text::Title;
 use lightbox_ports::{BlobKey, BlobStore, CreateOutcome, IdempotencyClaim, ImageRepository};
@@ -51,7 +52,7 @@ async fn blobs_records_and_claims_survive_a_restart() {
         let body = stream::iter([Ok(Bytes::from_static(b"bytes"))]).boxed();
         blobs.put(&key, body).await.unwrap();
         repository
-            .create(&image, Some(claim.clone()))
+            .create(&image, Some(claim.clone()), Quota::NONE)
             .await
             .unwrap();
         repository.close().await;
@@ -69,7 +70,10 @@ async fn blobs_records_and_claims_survive_a_restart() {
     let mut retry = record();
     retry.owner = image.owner.clone();
     assert_eq!(
-        repository.create(&retry, Some(claim)).await.unwrap(),
+        repository
+            .create(&retry, Some(claim), Quota::NONE)
+            .await
+            .unwrap(),
         CreateOutcome::Replayed(image)
     );
 }

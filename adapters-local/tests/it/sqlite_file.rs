@@ -6,6 +6,7 @@ use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{EditableMetadata, ImageRecord, Sha256Digest, StoredContent};
 use lightbox_domain::image_format::ImageFormat;
 use lightbox_domain::listing::{ListFilter, ListQuery, PageLimit, SortOrder};
+use lightbox_domain::quota::Quota;
 use lightbox_ports::{ImageRepository, RepoError};
 use sqlx::Connection;
 use sqlx::sqlite::SqliteConnection;
@@ -55,7 +56,7 @@ async fn a_corrupt_row_is_unavailable_not_a_panic() {
     let repository = SqliteImageRepository::open(&path).await.unwrap();
     let owner = OwnerId::parse("corruption-owner").unwrap();
     let image = record(&owner);
-    repository.create(&image, None).await.unwrap();
+    repository.create(&image, None, Quota::NONE).await.unwrap();
 
     let mut outside = connect(&path).await;
     sqlx::query("UPDATE images SET content_type = 'image/bmp' WHERE id = ?")

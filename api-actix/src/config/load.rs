@@ -18,7 +18,7 @@ use super::{
 };
 
 /// Every setting's TOML name; the environment names derive from them.
-pub(super) const KEYS: [&str; 26] = [
+pub(super) const KEYS: [&str; 28] = [
     "bind",
     "backend",
     "data_dir",
@@ -45,6 +45,8 @@ pub(super) const KEYS: [&str; 26] = [
     "rate_limit_burst",
     "quota_max_images",
     "quota_max_bytes",
+    "body_idle_timeout_seconds",
+    "body_timeout_seconds",
 ];
 
 impl Settings {
@@ -176,6 +178,16 @@ impl Values {
         self.set_optional("rate_limit_burst", &mut s.rate_limit_burst, parse_number)?;
         self.set_optional("quota_max_images", &mut s.quota_max_images, parse_number)?;
         self.set_optional("quota_max_bytes", &mut s.quota_max_bytes, parse_number)?;
+        self.set(
+            "body_idle_timeout_seconds",
+            &mut s.body_idle_timeout_seconds,
+            parse_number,
+        )?;
+        self.set(
+            "body_timeout_seconds",
+            &mut s.body_timeout_seconds,
+            parse_number,
+        )?;
         Ok(s)
     }
 

@@ -68,14 +68,19 @@ pub struct Settings {
     pub max_frames: u32,
     /// Whether uploads are stored without EXIF/XMP/IPTC/comments (orientation and ICC kept).
     pub strip_metadata: bool,
-    /// Per-caller request rate; 0 turns rate limiting off.
+    /// Requests per second per caller (or per client address for requests without one); 0 turns
+    /// rate limiting off.
     pub rate_limit_rps: u32,
-    /// Per-caller burst; `2 × rps` when unset.
+    /// Requests a caller may make at once before the rate applies; `2 × rps` when unset.
     pub rate_limit_burst: Option<u32>,
     /// Per-user image count quota; none when unset.
     pub quota_max_images: Option<u64>,
     /// Per-user byte quota; none when unset.
     pub quota_max_bytes: Option<u64>,
+    /// Longest silence while a request body is read before the request is cut off.
+    pub body_idle_timeout_seconds: u64,
+    /// Longest time a whole request body may take to arrive.
+    pub body_timeout_seconds: u64,
 }
 
 impl Default for Settings {
@@ -108,6 +113,8 @@ impl Default for Settings {
             rate_limit_burst: None,
             quota_max_images: None,
             quota_max_bytes: None,
+            body_idle_timeout_seconds: 30,
+            body_timeout_seconds: 600,
         }
     }
 }
@@ -126,7 +133,7 @@ pub enum BackendKind {
 pub enum AuthMode {
     /// The `X-User-ID` header, set by a trusted gateway.
     Header,
-    /// A bearer JWT. Parsed, but refused at start-up until it is built.
+    /// The `sub` of a bearer JWT, verified with an HS256 secret or an RS256/ES256 public key.
     Jwt,
 }
 

@@ -55,6 +55,13 @@ fn defaults_are_the_contracts() {
         (None, None)
     );
     assert_eq!(settings.jwt_leeway_seconds, 30);
+    assert_eq!(
+        (
+            settings.body_idle_timeout_seconds,
+            settings.body_timeout_seconds
+        ),
+        (30, 600)
+    );
 }
 
 #[test]
@@ -184,7 +191,15 @@ fn every_kind_of_bad_setting_is_refused() {
         ),
         (
             vec![("LIGHTBOX_AUTH", "jwt")],
-            "LIGHTBOX_AUTH: jwt authentication is not built yet",
+            "LIGHTBOX_AUTH: jwt mode needs LIGHTBOX_JWT_SECRET or LIGHTBOX_JWT_PUBLIC_KEY_FILE",
+        ),
+        (
+            vec![("LIGHTBOX_AUTH", "sso")],
+            "LIGHTBOX_AUTH: 'sso' is not an auth mode",
+        ),
+        (
+            vec![("LIGHTBOX_JWT_LEEWAY_SECONDS", "3600")],
+            "LIGHTBOX_JWT_LEEWAY_SECONDS: must be at most 300",
         ),
         (
             vec![("LIGHTBOX_SIGNING_KEY", "short")],
@@ -216,6 +231,14 @@ fn every_kind_of_bad_setting_is_refused() {
             "LIGHTBOX_RATE_LIMIT_BURST: ",
         ),
         (
+            vec![("LIGHTBOX_BODY_IDLE_TIMEOUT_SECONDS", "0")],
+            "LIGHTBOX_BODY_IDLE_TIMEOUT_SECONDS: must be from 1",
+        ),
+        (
+            vec![("LIGHTBOX_BODY_TIMEOUT_SECONDS", "86401")],
+            "LIGHTBOX_BODY_TIMEOUT_SECONDS: must be from 1",
+        ),
+        (
             vec![("LIGHTBOX_QUOTA_MAX_BYTES", "0")],
             "LIGHTBOX_QUOTA_MAX_BYTES: ",
         ),
@@ -231,6 +254,97 @@ fn every_kind_of_bad_setting_is_refused() {
         let message = error(None, &pairs);
         assert!(message.starts_with(expected), "{pairs:?}: {message}");
     }
+}
+
+/// The fixed test keys of the HTTP suite (made once with openssl).
+fn jwt_fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures/jwt")
+        .join(name)
+}
+
+#[test]
+fn jwt_mode_starts_with_one_usable_key() {
+    let secret = "a jwt secret of thirty-two bytes or more";
+    for (pairs, algorithm) in [
+        (vec![("LIGHTBOX_JWT_SECRET", secret)], "HS256"),
+        (
+            vec![(
+                "LIGHTBOX_JWT_PUBLIC_KEY_FILE",
+                jwt_fixture("rsa_public.pem").to_str().unwrap(),
+            )],
+            "RS256",
+        ),
+        (
+            vec![(
+                "LIGHTBOX_JWT_PUBLIC_KEY_FILE",
+                jwt_fixture("ec_public.pem").to_str().unwrap(),
+            )],
+            "ES256",
+        ),
+    ] {
+        let mut pairs = pairs;
+        pairs.push(("LIGHTBOX_AUTH", "jwt"));
+        let settings = Settings::from_sources(None, env(&pairs)).unwrap();
+        assert_eq!(settings.auth, AuthMode::Jwt);
+        let validated = settings.validate().unwrap();
+        let crate::auth::Authentication::Jwt(verifier) = validated.authentication else {
+            panic!("{pairs:?}: jwt mode builds a verifier");
+        };
+        assert_eq!(
+            format!("{:?}", verifier.algorithm()),
+            algorithm,
+            "{pairs:?}"
+        );
+    }
+}
+
+#[test]
+fn jwt_mode_refuses_a_missing_doubled_short_or_unusable_key() {
+    let key_file = jwt_fixture("ec_public.pem");
+    let key_file = key_file.to_str().unwrap();
+    let secret = "a jwt secret of thirty-two bytes or more";
+    let private = jwt_fixture("rsa_private.pem");
+    let cases: Vec<(Vec<(&str, &str)>, &str)> = vec![
+        (
+            vec![],
+            "LIGHTBOX_AUTH: jwt mode needs LIGHTBOX_JWT_SECRET or LIGHTBOX_JWT_PUBLIC_KEY_FILE",
+        ),
+        (
+            vec![
+                ("LIGHTBOX_JWT_SECRET", secret),
+                ("LIGHTBOX_JWT_PUBLIC_KEY_FILE", key_file),
+            ],
+            "LIGHTBOX_JWT_PUBLIC_KEY_FILE: set either LIGHTBOX_JWT_SECRET or LIGHTBOX_JWT_PUBLIC_KEY_FILE, not both",
+        ),
+        (
+            vec![("LIGHTBOX_JWT_SECRET", "only 31 bytes, one too few....")],
+            "LIGHTBOX_JWT_SECRET: must be at least 32 bytes long",
+        ),
+        (
+            vec![("LIGHTBOX_JWT_PUBLIC_KEY_FILE", "/nonexistent/jwt.pem")],
+            "LIGHTBOX_JWT_PUBLIC_KEY_FILE: cannot read /nonexistent/jwt.pem: ",
+        ),
+        (
+            vec![("LIGHTBOX_JWT_PUBLIC_KEY_FILE", env!("CARGO_MANIFEST_DIR"))],
+            "LIGHTBOX_JWT_PUBLIC_KEY_FILE: cannot read ",
+        ),
+        (
+            vec![("LIGHTBOX_JWT_PUBLIC_KEY_FILE", private.to_str().unwrap())],
+            "LIGHTBOX_JWT_PUBLIC_KEY_FILE: holds a private key",
+        ),
+    ];
+    for (pairs, expected) in cases {
+        let mut pairs = pairs;
+        pairs.push(("LIGHTBOX_AUTH", "jwt"));
+        let message = error(None, &pairs);
+        assert!(message.starts_with(expected), "{pairs:?}: {message}");
+        assert!(!message.contains('\n'), "one line: {message}");
+    }
+    // Named where it was written, like every other setting.
+    let file = toml("auth = \"jwt\"\njwt_public_key_file = \"/nonexistent/jwt.pem\"\n");
+    let message = error(Some(file.path()), &[]);
+    assert!(message.starts_with("jwt_public_key_file (in "), "{message}");
 }
 
 #[test]

@@ -1,20 +1,31 @@
 //! Validating settings and deriving the typed values the server runs with (limits, signing key,
-//! public base URL), so that everything a setting can get wrong is found before the start.
+//! public base URL, authentication with its parsed key), so that everything a setting can get
+//! wrong is found before the start.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use lightbox_domain::limits::{UploadLimits, UploadLimitsError};
+use lightbox_domain::quota::{Quota, QuotaError};
 use lightbox_domain::signing::SigningKey;
 use tracing_subscriber::EnvFilter;
 
 use super::{AuthMode, BackendKind, ConfigError, Settings, env_name};
+use crate::auth::{Authentication, JwtOptions, JwtVerifier, VerificationKey};
 
 /// The longest signed-URL lifetime: S3 presigned URLs cannot live longer than 7 days, and one
 /// lifetime setting covers both kinds of URL.
 const MAX_URL_TTL_SECONDS: u64 = 7 * 24 * 3600;
 
+/// The longest request-body deadline: a day is already far beyond any upload's needs.
+const MAX_BODY_TIMEOUT_SECONDS: u64 = 24 * 3600;
+
 /// The shortest HS256 secret accepted: shorter ones can be brute-forced offline from one token.
 const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// The most clock skew allowed on `exp`/`nbf` (5 minutes, Kerberos's default): more would keep
+/// expired tokens alive for long, and is a clock to fix rather than a setting to raise.
+const MAX_JWT_LEEWAY_SECONDS: u64 = 300;
 
 /// What the settings mean once checked.
 #[derive(Debug, Clone)]
@@ -27,6 +38,10 @@ pub struct Validated {
     pub public_url: Option<String>,
     /// Lifetime of signed URLs.
     pub url_ttl: Duration,
+    /// Per-user quota.
+    pub quota: Quota,
+    /// How callers are identified, a jwt mode's decoding key included.
+    pub authentication: Authentication,
 }
 
 impl Settings {
@@ -50,13 +65,6 @@ impl Settings {
         }
         if let Some(endpoint) = &self.aws_endpoint_url {
             check_endpoint(endpoint).map_err(|m| bad("aws_endpoint_url", m))?;
-        }
-        // Parsed so that configs written for it are understood, refused until it is built.
-        if self.auth == AuthMode::Jwt {
-            return Err(bad(
-                "auth",
-                "jwt authentication is not built yet; use 'header'".to_owned(),
-            ));
         }
         check_bind(&self.bind).map_err(|m| bad("bind", m))?;
         EnvFilter::try_new(&self.log).map_err(|e| bad("log", e.to_string()))?;
@@ -90,27 +98,65 @@ impl Settings {
                 "must be at least 1; leave it unset for 2 × rps".to_owned(),
             ));
         }
-        for (key, quota) in [
-            ("quota_max_images", self.quota_max_images),
-            ("quota_max_bytes", self.quota_max_bytes),
+        for (key, seconds) in [
+            ("body_idle_timeout_seconds", self.body_idle_timeout_seconds),
+            ("body_timeout_seconds", self.body_timeout_seconds),
         ] {
-            if quota == Some(0) {
+            if !(1..=MAX_BODY_TIMEOUT_SECONDS).contains(&seconds) {
                 return Err(bad(
                     key,
-                    "must be greater than zero; leave it unset for no quota".to_owned(),
+                    format!("must be from 1 to {MAX_BODY_TIMEOUT_SECONDS} (a day)"),
                 ));
             }
         }
-        self.check_jwt(&bad)?;
+        let quota = Quota::new(self.quota_max_images, self.quota_max_bytes).map_err(
+            |error @ QuotaError::Zero(limit)| bad(&format!("quota_{limit}"), error.to_string()),
+        )?;
+        let authentication = self.authentication(&bad)?;
         Ok(Validated {
             limits,
             signing_key,
             public_url,
             url_ttl: Duration::from_secs(self.url_ttl_seconds),
+            quota,
+            authentication,
         })
     }
 
+    /// The auth mode with what it needs; in jwt mode the key file is read and parsed here, so
+    /// that a bad one stops the start naming `LIGHTBOX_JWT_PUBLIC_KEY_FILE`.
+    fn authentication(
+        &self,
+        bad: &dyn Fn(&str, String) -> ConfigError,
+    ) -> Result<Authentication, ConfigError> {
+        self.check_jwt(bad)?;
+        if self.auth == AuthMode::Header {
+            return Ok(Authentication::Header);
+        }
+        let key = match (&self.jwt_secret, &self.jwt_public_key_file) {
+            (Some(secret), None) => VerificationKey::hs256(secret.expose().as_bytes()),
+            (None, Some(path)) => VerificationKey::from_pem_file(path)
+                .map_err(|error| bad("jwt_public_key_file", error.to_string()))?,
+            // check_jwt refused both and neither.
+            _ => return Err(bad("auth", "jwt mode needs exactly one key".to_owned())),
+        };
+        let options = JwtOptions {
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+            leeway_seconds: self.jwt_leeway_seconds,
+        };
+        Ok(Authentication::Jwt(Arc::new(JwtVerifier::new(
+            key, &options,
+        ))))
+    }
+
     fn check_jwt(&self, bad: &dyn Fn(&str, String) -> ConfigError) -> Result<(), ConfigError> {
+        if self.jwt_leeway_seconds > MAX_JWT_LEEWAY_SECONDS {
+            return Err(bad(
+                "jwt_leeway_seconds",
+                format!("must be at most {MAX_JWT_LEEWAY_SECONDS} (5 minutes)"),
+            ));
+        }
         if let Some(secret) = &self.jwt_secret
             && secret.expose().len() < MIN_JWT_SECRET_BYTES
         {

@@ -1,7 +1,7 @@
 //! `GET /api/v1/images`: one page of the images the caller may see, filtered, with a cursor.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use futures::future::try_join_all;
+use futures::future::join_all;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -56,12 +56,12 @@ pub async fn list_images(
     let listing = list_request(caller.id(), &QueryPairs::of(&request))?;
     let page = state.service.list(listing).await?;
     let base = base_url(&request, state.public_url.as_deref());
-    let items = try_join_all(
+    let items = join_all(
         page.items
             .iter()
             .map(|image| image_resource(&state.service, image, &base)),
     )
-    .await?;
+    .await;
     Ok(HttpResponse::Ok().json(ImagePage {
         items,
         next_cursor: page.next_cursor,

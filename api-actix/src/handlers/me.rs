@@ -76,8 +76,8 @@ pub async fn me(caller: Caller, state: web::Data<AppState>) -> Result<HttpRespon
             bytes: usage.bytes,
         },
         quota: AccountQuota {
-            max_images: state.quota.max_images,
-            max_bytes: state.quota.max_bytes,
+            max_images: state.quota.max_images(),
+            max_bytes: state.quota.max_bytes(),
         },
         limits: AccountLimits {
             max_upload_bytes: limits.max_upload_bytes(),

@@ -33,7 +33,7 @@ pub async fn image_metadata(
 ) -> Result<HttpResponse, ApiError> {
     let image = state.service.image_for(caller.id(), &id.0).await?;
     let base = base_url(&request, state.public_url.as_deref());
-    let resource = image_resource(&state.service, &image, &base).await?;
+    let resource = image_resource(&state.service, &image, &base).await;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", image.version.get())))
         .json(resource))

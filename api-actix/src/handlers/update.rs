@@ -59,7 +59,7 @@ pub async fn update_image(
         })
         .await?;
     let base = base_url(&request, state.public_url.as_deref());
-    let resource = image_resource(&state.service, &updated, &base).await?;
+    let resource = image_resource(&state.service, &updated, &base).await;
     Ok(HttpResponse::Ok()
         .insert_header((header::ETAG, format!("\"{}\"", updated.version.get())))
         .json(resource))

@@ -21,11 +21,8 @@ use lightbox_ports::use_cases::{ReadError, ThumbnailBytes};
 
 use super::conditional::{if_none_match_matches, if_range_allows, not_modified_since};
 use super::content_disposition::{Disposition, content_disposition};
+use super::security_headers::IMAGE_CONTENT_SECURITY_POLICY;
 use crate::problem::ApiError;
-
-/// Served bytes are never run as a page: no scripts, no plugins, no same-origin access, even if a
-/// browser is talked into rendering them as something other than an image.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; sandbox";
 
 /// The validators and caching headers of an image's bytes.
 struct Representation {
@@ -69,6 +66,12 @@ impl Representation {
         {
             let mut builder = HttpResponse::NotModified();
             self.validators(&mut builder);
+            // A 304's headers replace the cached response's, so it repeats the bytes' policy
+            // rather than letting the default one take its place.
+            builder.insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                IMAGE_CONTENT_SECURITY_POLICY,
+            ));
             return Some(builder.finish());
         }
         None
@@ -91,7 +94,10 @@ impl Representation {
                 content_disposition(disposition, name),
             ))
             .insert_header((header::ACCEPT_RANGES, "bytes"))
-            .insert_header((header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY));
+            .insert_header((
+                header::CONTENT_SECURITY_POLICY,
+                IMAGE_CONTENT_SECURITY_POLICY,
+            ));
         builder
     }
 }

@@ -9,8 +9,6 @@ use lightbox_ports::use_cases::LinkTarget;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::problem::ApiError;
-
 /// An image's metadata and a time-limited link to its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ImageResource {
@@ -80,16 +78,13 @@ impl From<Visibility> for VisibilityName {
 
 /// The JSON of `image`, with a fresh link under `base` (see [`base_url`]).
 ///
-/// # Errors
-/// A storage failure while presigning the link.
-///
 /// [`base_url`]: super::base_url::base_url
 pub async fn image_resource(
     service: &ImageService,
     image: &ImageRecord,
     base: &str,
-) -> Result<ImageResource, ApiError> {
-    let link = service.content_link(image).await?;
+) -> ImageResource {
+    let link = service.content_link(image).await;
     let url = match link.target {
         LinkTarget::Absolute(url) => url,
         LinkTarget::ServiceContent {
@@ -102,7 +97,7 @@ pub async fn image_resource(
         ),
     };
     let metadata = &image.metadata;
-    Ok(ImageResource {
+    ImageResource {
         id: image.id.to_string(),
         owner_id: image.owner.to_string(),
         title: metadata.title.as_ref().map(|t| t.as_str().to_owned()),
@@ -128,7 +123,7 @@ pub async fn image_resource(
         blurhash: image.blurhash.as_ref().map(|hash| hash.as_str().to_owned()),
         url,
         url_expires_at: timestamp(link.expires_at),
-    })
+    }
 }
 
 /// RFC 3339 in UTC with exactly six fractional digits and `Z`, e.g. `2026-11-25T16:00:00.123456Z`.

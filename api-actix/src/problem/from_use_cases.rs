@@ -6,9 +6,11 @@
 use actix_web::http::header::{self, HeaderValue};
 use lightbox_domain::ids::InvalidImageId;
 use lightbox_domain::listing::{InvalidPageLimit, InvalidSortOrder};
+use lightbox_domain::quota::QuotaBreach;
 use lightbox_domain::tags::TagError;
 use lightbox_domain::text::TextFieldError;
 use lightbox_domain::visibility::InvalidVisibility;
+use lightbox_ports::Usage;
 use lightbox_ports::use_cases::{
     ContentError, DeleteError, ListError, NotReady, ReadError, StorageError, ThumbnailError,
     UpdateError, UploadError,
@@ -65,9 +67,27 @@ impl From<UploadError> for ApiError {
             UploadError::IdempotencyKeyReused => {
                 ApiError::new(ErrorCode::IdempotencyKeyReused, error.to_string())
             }
+            UploadError::QuotaExceeded { breach, usage } => quota_exceeded(breach, usage),
             UploadError::Storage(storage) => storage.into(),
         }
     }
+}
+
+/// `403 quota_exceeded`, saying which limit and where the caller stands.
+pub(crate) fn quota_exceeded(breach: QuotaBreach, usage: Usage) -> ApiError {
+    let detail = match breach {
+        QuotaBreach::Images { max } => format!(
+            "you store {} image{}; the quota is {max}",
+            usage.images,
+            if usage.images == 1 { "" } else { "s" }
+        ),
+        QuotaBreach::Bytes { max } => format!(
+            "you store {}; this upload would pass the quota of {}",
+            human_size(usage.bytes),
+            human_size(max)
+        ),
+    };
+    ApiError::new(ErrorCode::QuotaExceeded, detail)
 }
 
 /// `413 file_too_large`: the size of the file is not known when the upload stops early, so the

@@ -23,7 +23,7 @@ use utoipa::ToSchema;
 
 pub use catch_all::error_responses;
 pub use codes::ErrorCode;
-pub(crate) use from_use_cases::too_large;
+pub(crate) use from_use_cases::{quota_exceeded, too_large};
 pub use human_size::human_size;
 
 /// The media type of every error body.
@@ -134,6 +134,19 @@ impl ApiError {
             ErrorCode::NotFound,
             "no image with this id exists, or you may not see it",
         )
+    }
+
+    /// `429 rate_limited`, with `Retry-After` in whole seconds (at least 1, rounded up, so that a
+    /// client waiting that long finds a token back).
+    pub fn rate_limited(wait: std::time::Duration) -> Self {
+        let whole = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = whole.max(1);
+        let plural = if seconds == 1 { "" } else { "s" };
+        Self::new(
+            ErrorCode::RateLimited,
+            format!("too many requests; try again in {seconds} second{plural}"),
+        )
+        .with_header(header::RETRY_AFTER, HeaderValue::from(seconds))
     }
 
     /// `405 method_not_allowed` listing the methods the resource answers.

@@ -222,3 +222,25 @@ fn bare_statuses_get_a_code() {
         ErrorCode::InternalError
     );
 }
+
+#[test]
+fn rate_limited_says_when_to_retry_in_whole_seconds() {
+    use std::time::Duration;
+    for (wait, expected) in [
+        (Duration::ZERO, "1"),
+        (Duration::from_millis(1), "1"),
+        (Duration::from_secs(1), "1"),
+        (Duration::from_millis(1001), "2"),
+        (Duration::from_secs(30), "30"),
+    ] {
+        let response = ApiError::rate_limited(wait).error_response();
+        assert_eq!(response.status().as_u16(), 429);
+        let headers = response.headers();
+        assert_eq!(headers.get_all(header::RETRY_AFTER).count(), 1, "{wait:?}");
+        assert_eq!(
+            headers.get(header::RETRY_AFTER).unwrap(),
+            expected,
+            "{wait:?}"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Conformance checks of idempotency claims in the [`ImageRepository`] contract.
 
 use chrono::Duration;
+use lightbox_domain::quota::Quota;
 use lightbox_domain::text::Title;
 
 use super::fixtures::{claim, full_record, now, sparse_record, unique_owner};
@@ -27,7 +28,7 @@ pub async fn replay_returns_the_record_as_created(repository: &dyn ImageReposito
     first.updated_at = created_at;
     let key = "upload-1";
     let outcome = repository
-        .create(&first, Some(claim(&owner, key, 1, not_before)))
+        .create(&first, Some(claim(&owner, key, 1, not_before)), Quota::NONE)
         .await
         .unwrap();
     assert_eq!(outcome, CreateOutcome::Created);
@@ -39,7 +40,7 @@ pub async fn replay_returns_the_record_as_created(repository: &dyn ImageReposito
 
     let retry = sparse_record(&owner, created_at);
     let outcome = repository
-        .create(&retry, Some(claim(&owner, key, 1, not_before)))
+        .create(&retry, Some(claim(&owner, key, 1, not_before)), Quota::NONE)
         .await
         .unwrap();
     assert_eq!(outcome, CreateOutcome::Replayed(first.clone()));
@@ -50,7 +51,7 @@ pub async fn replay_returns_the_record_as_created(repository: &dyn ImageReposito
     );
 
     let outcome = repository
-        .create(&retry, Some(claim(&owner, key, 2, not_before)))
+        .create(&retry, Some(claim(&owner, key, 2, not_before)), Quota::NONE)
         .await
         .unwrap();
     assert_eq!(outcome, CreateOutcome::KeyReused);
@@ -63,7 +64,11 @@ pub async fn replay_returns_the_record_as_created(repository: &dyn ImageReposito
     let stranger = unique_owner("replay-stranger");
     let theirs = sparse_record(&stranger, created_at);
     let outcome = repository
-        .create(&theirs, Some(claim(&stranger, key, 2, not_before)))
+        .create(
+            &theirs,
+            Some(claim(&stranger, key, 2, not_before)),
+            Quota::NONE,
+        )
         .await
         .unwrap();
     assert_eq!(outcome, CreateOutcome::Created, "claims are per owner");
@@ -80,6 +85,7 @@ pub async fn expired_claim_is_replaced(repository: &dyn ImageRepository) {
         .create(
             &old,
             Some(claim(&owner, key, 1, current - Duration::hours(3))),
+            Quota::NONE,
         )
         .await
         .unwrap();
@@ -89,7 +95,7 @@ pub async fn expired_claim_is_replaced(repository: &dyn ImageRepository) {
     let not_before = current - Duration::hours(1);
     let new = sparse_record(&owner, current);
     let outcome = repository
-        .create(&new, Some(claim(&owner, key, 2, not_before)))
+        .create(&new, Some(claim(&owner, key, 2, not_before)), Quota::NONE)
         .await
         .unwrap();
     assert_eq!(
@@ -100,7 +106,7 @@ pub async fn expired_claim_is_replaced(repository: &dyn ImageRepository) {
 
     let retry = sparse_record(&owner, current);
     let outcome = repository
-        .create(&retry, Some(claim(&owner, key, 2, not_before)))
+        .create(&retry, Some(claim(&owner, key, 2, not_before)), Quota::NONE)
         .await
         .unwrap();
     assert_eq!(
@@ -109,7 +115,7 @@ pub async fn expired_claim_is_replaced(repository: &dyn ImageRepository) {
         "the new claim was not recorded"
     );
     let outcome = repository
-        .create(&retry, Some(claim(&owner, key, 1, not_before)))
+        .create(&retry, Some(claim(&owner, key, 1, not_before)), Quota::NONE)
         .await
         .unwrap();
     assert_eq!(
@@ -129,9 +135,13 @@ pub async fn concurrent_creates_with_one_claim_store_one_image(repository: &dyn 
     let records: Vec<_> = (0..RACERS)
         .map(|_| sparse_record(&owner, created_at))
         .collect();
-    let creates = records
-        .iter()
-        .map(|record| repository.create(record, Some(claim(&owner, "raced-key", 9, not_before))));
+    let creates = records.iter().map(|record| {
+        repository.create(
+            record,
+            Some(claim(&owner, "raced-key", 9, not_before)),
+            Quota::NONE,
+        )
+    });
     let outcomes: Vec<CreateOutcome> = futures::future::join_all(creates)
         .await
         .into_iter()

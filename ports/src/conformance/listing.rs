@@ -11,6 +11,7 @@ use lightbox_domain::image_format::ImageFormat;
 use lightbox_domain::listing::{
     ListFilter, ListQuery, PageLimit, PagePosition, SortOrder, TitlePrefix,
 };
+use lightbox_domain::quota::Quota;
 use lightbox_domain::tags::{TagFilter, Tags};
 use lightbox_domain::text::Title;
 use lightbox_domain::visibility::Visibility;
@@ -69,7 +70,7 @@ pub async fn create_images(repository: &dyn ImageRepository) -> (OwnerId, Vec<Im
     // Stored out of order, so that neither insertion order nor row ids can pass for the order.
     for i in 0..IMAGES {
         repository
-            .create(&images[(i * 7) % IMAGES], None)
+            .create(&images[(i * 7) % IMAGES], None, Quota::NONE)
             .await
             .unwrap();
     }
@@ -78,7 +79,7 @@ pub async fn create_images(repository: &dyn ImageRepository) -> (OwnerId, Vec<Im
         let mut twin = image.clone();
         twin.id = ImageId::generate();
         twin.owner = stranger.clone();
-        repository.create(&twin, None).await.unwrap();
+        repository.create(&twin, None, Quota::NONE).await.unwrap();
     }
     (owner, images)
 }

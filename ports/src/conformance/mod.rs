@@ -14,6 +14,7 @@ mod blob_store;
 mod fixtures;
 mod idempotency;
 mod listing;
+mod quota;
 mod records;
 
 pub use blob_store::{
@@ -28,6 +29,10 @@ pub use idempotency::{
 pub use listing::{
     create_images, list_filters_select_exactly_the_matching_images,
     list_pages_visit_every_image_once, listing,
+};
+pub use quota::{
+    a_create_past_the_quota_stores_nothing, a_replay_is_answered_at_the_quota,
+    concurrent_creates_never_pass_the_quota_together, quotas,
 };
 pub use records::{
     create_and_get_round_trip_every_field, create_refuses_a_taken_id, delete_is_conditional,
@@ -47,6 +52,7 @@ pub async fn image_repository_conformance(repository: &dyn ImageRepository) {
     set_blurhash_fills_only_a_missing_placeholder(repository).await;
     usage_counts_images_and_bytes(repository).await;
     idempotency_claims(repository).await;
+    quotas(repository).await;
     listing(repository).await;
 }
 

@@ -6,6 +6,7 @@ use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::ImageId;
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::{ListFilter, ListQuery, PageLimit, SortOrder};
+use lightbox_domain::quota::Quota;
 use lightbox_domain::tags::{TagFilter, Tags};
 use lightbox_domain::text::Title;
 use lightbox_domain::visibility::Visibility;
@@ -24,7 +25,7 @@ pub async fn create_and_get_round_trip_every_field(repository: &dyn ImageReposit
     let owner = unique_owner("round-trip");
     for record in [full_record(&owner), sparse_record(&owner, base_time())] {
         assert_eq!(
-            repository.create(&record, None).await.unwrap(),
+            repository.create(&record, None, Quota::NONE).await.unwrap(),
             CreateOutcome::Created
         );
         let stored = repository.get(&record.id).await.unwrap();
@@ -46,10 +47,10 @@ pub async fn create_and_get_round_trip_every_field(repository: &dyn ImageReposit
 pub async fn create_refuses_a_taken_id(repository: &dyn ImageRepository) {
     let owner = unique_owner("taken-id");
     let first = sparse_record(&owner, base_time());
-    repository.create(&first, None).await.unwrap();
+    repository.create(&first, None, Quota::NONE).await.unwrap();
     let mut second = full_record(&owner);
     second.id = first.id;
-    match repository.create(&second, None).await {
+    match repository.create(&second, None, Quota::NONE).await {
         Err(RepoError::AlreadyExists) => {}
         other => panic!("a taken id must give AlreadyExists, got {other:?}"),
     }
@@ -69,7 +70,10 @@ pub async fn create_refuses_a_taken_id(repository: &dyn ImageRepository) {
 pub async fn update_is_conditional_on_the_version(repository: &dyn ImageRepository) {
     let owner = unique_owner("update");
     let original = full_record(&owner);
-    repository.create(&original, None).await.unwrap();
+    repository
+        .create(&original, None, Quota::NONE)
+        .await
+        .unwrap();
 
     let mut changed = original.clone();
     changed.metadata.title = Title::parse("Renamed").unwrap();
@@ -113,7 +117,7 @@ pub async fn update_is_conditional_on_the_version(repository: &dyn ImageReposito
 pub async fn delete_is_conditional(repository: &dyn ImageRepository) {
     let owner = unique_owner("delete");
     let record = full_record(&owner);
-    repository.create(&record, None).await.unwrap();
+    repository.create(&record, None, Quota::NONE).await.unwrap();
     repository.delete(&record.id).await.unwrap();
     assert_eq!(repository.get(&record.id).await.unwrap(), None);
     let mut tagged = everything_of(&owner);
@@ -135,12 +139,13 @@ pub async fn usage_counts_images_and_bytes(repository: &dyn ImageRepository) {
     assert_eq!(repository.usage(&owner).await.unwrap(), Usage::default());
     let big = full_record(&owner);
     let small = sparse_record(&owner, base_time());
-    repository.create(&big, None).await.unwrap();
-    repository.create(&small, None).await.unwrap();
+    repository.create(&big, None, Quota::NONE).await.unwrap();
+    repository.create(&small, None, Quota::NONE).await.unwrap();
     repository
         .create(
             &sparse_record(&unique_owner("usage-other"), base_time()),
             None,
+            Quota::NONE,
         )
         .await
         .unwrap();
@@ -175,7 +180,7 @@ pub async fn set_blurhash_fills_only_a_missing_placeholder(repository: &dyn Imag
     let owner = unique_owner("blurhash");
     let record = sparse_record(&owner, base_time());
     assert!(record.blurhash.is_none(), "the fixture has no placeholder");
-    repository.create(&record, None).await.unwrap();
+    repository.create(&record, None, Quota::NONE).await.unwrap();
     let first = Blurhash::parse("LEHV6nWB2yk8pyo0adR*.7kCMdnj").unwrap();
     let second = Blurhash::parse("L00000fQfQfQfQfQfQfQfQfQfQfQ").unwrap();
 

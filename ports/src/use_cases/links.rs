@@ -10,7 +10,6 @@ use lightbox_domain::signing::{ContentVariant, SignedContent, SignedUrlError, Ur
 
 use crate::blob_store::BlobKey;
 use crate::use_cases::ImageService;
-use crate::use_cases::errors::StorageError;
 
 /// Where a link points.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,38 +39,46 @@ pub struct ContentLink {
 impl ImageService {
     /// A fresh link to an image's stored bytes, valid for the configured lifetime.
     ///
-    /// # Errors
-    /// [`StorageError`] when the blob store fails to presign.
-    pub async fn content_link(&self, image: &ImageRecord) -> Result<ContentLink, StorageError> {
+    /// A store that fails to presign gets the service's own link instead: links are made after
+    /// a write has been committed, and failing then would tell the client that an upload or an
+    /// update which happened did not (and invite a duplicate upload on retry).
+    pub async fn content_link(&self, image: &ImageRecord) -> ContentLink {
         let ttl = self.settings.url_ttl;
         let now = self.clock.now();
         let lifetime = TimeDelta::from_std(ttl).unwrap_or(TimeDelta::hours(1));
         // Whole seconds, so the expiry in the URL and the one reported in JSON agree exactly.
         let expires = now.timestamp().saturating_add(lifetime.num_seconds());
         let expires_at = DateTime::<Utc>::from_timestamp(expires, 0).unwrap_or(now);
-        if let Some(url) = self
+        match self
             .blobs
             .presigned_get(&BlobKey::original(&image.id), ttl)
-            .await?
+            .await
         {
-            return Ok(ContentLink {
-                target: LinkTarget::Absolute(url),
-                expires_at,
-            });
+            Ok(Some(url)) => {
+                return ContentLink {
+                    target: LinkTarget::Absolute(url),
+                    expires_at,
+                };
+            }
+            Ok(None) => {}
+            Err(error) => {
+                let id = image.id;
+                tracing::warn!(%id, error = %error, "presigning failed; linking to the service's own content route");
+            }
         }
         let grant = SignedContent {
             id: image.id,
             variant: ContentVariant::Original,
             expires,
         };
-        Ok(ContentLink {
+        ContentLink {
             target: LinkTarget::ServiceContent {
                 id: image.id,
                 expires,
                 signature: grant.sign(&self.settings.signing_key),
             },
             expires_at,
-        })
+        }
     }
 
     pub(crate) fn verify_grant(

@@ -27,6 +27,7 @@ use std::time::Duration;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::ImageRecord;
 use lightbox_domain::limits::UploadLimits;
+use lightbox_domain::quota::Quota;
 use lightbox_domain::signing::SigningKey;
 
 use tokio::sync::Semaphore;
@@ -67,11 +68,13 @@ pub struct ServiceSettings {
     /// How many images may be in memory for pixel work (decoding, thumbnails) at once; more
     /// wait their turn.
     pub pixel_jobs: usize,
+    /// Per-user storage quota, enforced in the same atomic write as each upload.
+    pub quota: Quota,
 }
 
 impl ServiceSettings {
     /// The contract's defaults around a given key: default limits, one-hour URLs, 24-hour keys,
-    /// metadata stripped, two images in pixel work at once.
+    /// metadata stripped, two images in pixel work at once, no quota.
     pub fn with_key(signing_key: SigningKey) -> Self {
         Self {
             limits: UploadLimits::default(),
@@ -80,6 +83,7 @@ impl ServiceSettings {
             idempotency_window: chrono::TimeDelta::hours(24),
             strip_metadata: true,
             pixel_jobs: 2,
+            quota: Quota::NONE,
         }
     }
 }

@@ -15,10 +15,11 @@ use lightbox_domain::idempotency::IdempotencyKey;
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{EditableMetadata, ImageRecord, Sha256Digest, StoredContent};
 use lightbox_domain::image_format::{ImageInfo, InspectError, UnsupportedFormat};
+use lightbox_domain::quota::QuotaBreach;
 use sha2::{Digest, Sha256};
 
 use crate::blob_store::{BlobError, BlobKey};
-use crate::image_repository::{CreateOutcome, IdempotencyClaim};
+use crate::image_repository::{CreateOutcome, IdempotencyClaim, Usage};
 use crate::use_cases::ImageService;
 use crate::use_cases::errors::StorageError;
 use crate::use_cases::inspecting_stream::{self, Inspection, Rejection};
@@ -101,6 +102,14 @@ pub enum UploadError {
     /// The idempotency key was used before with another request.
     #[error("this Idempotency-Key was already used with a different request")]
     IdempotencyKeyReused,
+    /// The upload would take its owner past the quota.
+    #[error("the upload would pass the owner's quota")]
+    QuotaExceeded {
+        /// Which limit.
+        breach: QuotaBreach,
+        /// What the owner stored when it was refused.
+        usage: Usage,
+    },
     /// Storage failed.
     #[error(transparent)]
     Storage(#[from] StorageError),
@@ -123,7 +132,7 @@ impl ImageService {
     /// and stripping metadata on the way. On any error nothing stays stored.
     ///
     /// # Errors
-    /// Every [`UploadError`] but `IdempotencyKeyReused`.
+    /// Every [`UploadError`] but `IdempotencyKeyReused` and `QuotaExceeded`.
     pub async fn stage_upload(&self, body: UploadBody) -> Result<StagedUpload, UploadError> {
         let limits = self.settings.limits;
         let (stream, verdict) =
@@ -193,12 +202,13 @@ impl ImageService {
         }
     }
 
-    /// Records the metadata of staged bytes. With an idempotency key, a repeat of an earlier
-    /// request returns that request's image and the staged bytes are removed.
+    /// Records the metadata of staged bytes, within the owner's quota. With an idempotency key,
+    /// a repeat of an earlier request returns that request's image (even at the quota) and the
+    /// staged bytes are removed.
     ///
     /// # Errors
-    /// [`UploadError::IdempotencyKeyReused`] or [`UploadError::Storage`]; the staged bytes are
-    /// removed in both cases.
+    /// [`UploadError::IdempotencyKeyReused`], [`UploadError::QuotaExceeded`] or
+    /// [`UploadError::Storage`]; the staged bytes are removed in each case.
     pub async fn commit_upload(
         &self,
         staged: StagedUpload,
@@ -230,7 +240,10 @@ impl ImageService {
             now,
         );
         image.blurhash = Some(staged.blurhash);
-        let created = self.repository.create(&image, claim).await;
+        let created = self
+            .repository
+            .create(&image, claim, self.settings.quota)
+            .await;
         match created {
             Ok(CreateOutcome::Created) => Ok(UploadOutcome {
                 image,
@@ -246,6 +259,10 @@ impl ImageService {
             Ok(CreateOutcome::KeyReused) => {
                 self.remove_quietly(&staged.id).await;
                 Err(UploadError::IdempotencyKeyReused)
+            }
+            Ok(CreateOutcome::QuotaExceeded { breach, usage }) => {
+                self.remove_quietly(&staged.id).await;
+                Err(UploadError::QuotaExceeded { breach, usage })
             }
             Err(error) => {
                 self.remove_quietly(&staged.id).await;

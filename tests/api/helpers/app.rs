@@ -1,9 +1,12 @@
 //! `spawn_app()`: the real application on a random port with fresh storage of its own.
 
 use std::ops::Deref;
+use std::sync::Arc;
 
-use lightbox_api::Application;
 use lightbox_api::config::{Secret, Settings};
+use lightbox_api::{Application, Storage};
+use lightbox_ports::testing::faults::{FaultPlan, FaultyBlobStore, FaultyImageRepository};
+use lightbox_ports::{BlobStore, ImageRepository};
 
 use super::caller::Caller;
 use super::storage::TestStorage;
@@ -65,6 +68,32 @@ pub async fn spawn_app() -> TestApp {
 
 /// Like [`spawn_app`], with settings changed by `configure` (small limits, short URL TTL, ...).
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_over(configure, |storage| storage).await
+}
+
+/// Like [`spawn_app`], with both storage ports behind fault-injecting decorators that share the
+/// returned plan (nothing armed yet, so every call goes through and is logged).
+pub async fn spawn_app_with_faults() -> (TestApp, Arc<FaultPlan>) {
+    let plan = Arc::new(FaultPlan::new());
+    let shared = Arc::clone(&plan);
+    let app = spawn_app_over(
+        |_| {},
+        move |(blobs, repository)| {
+            let blobs: Arc<dyn BlobStore> =
+                Arc::new(FaultyBlobStore::new(blobs, Arc::clone(&shared)));
+            let repository: Arc<dyn ImageRepository> =
+                Arc::new(FaultyImageRepository::new(repository, shared));
+            (blobs, repository)
+        },
+    )
+    .await;
+    (app, plan)
+}
+
+async fn spawn_app_over(
+    configure: impl FnOnce(&mut Settings),
+    wrap_storage: impl FnOnce(Storage) -> Storage,
+) -> TestApp {
     let mut settings = Settings {
         bind: "127.0.0.1:0".to_owned(),
         signing_key: Some(Secret::new(SIGNING_SECRET.to_owned())),
@@ -78,7 +107,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         .as_ref()
         .map(|key| key.expose().to_owned())
         .unwrap_or_default();
-    let application = Application::build(settings)
+    let application = Application::build_with_storage_wrapper(settings, wrap_storage)
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", application.port());

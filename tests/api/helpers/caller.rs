@@ -6,12 +6,13 @@ use serde_json::Value;
 
 use super::multipart::Form;
 
-/// Someone calling the API: a user (`X-User-ID`), or nobody.
+/// Someone calling the API: a user (`X-User-ID`, and/or `Authorization` in jwt mode), or nobody.
 #[derive(Debug, Clone)]
 pub struct Caller {
     /// `http://127.0.0.1:<port>`.
     pub address: String,
     user: Option<HeaderValue>,
+    authorization: Option<HeaderValue>,
     client: Client,
 }
 
@@ -24,7 +25,22 @@ impl Caller {
         Self {
             address,
             user: user.map(header_value),
+            authorization: None,
             client,
+        }
+    }
+
+    /// The same user on a connection pool of its own whose connections come from `local`, a
+    /// loopback address other than 127.0.0.1, so the server sees another client address.
+    pub fn connecting_from(&self, local: std::net::IpAddr) -> Self {
+        let client = Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(local)
+            .build()
+            .expect("a reqwest client");
+        Self {
+            client,
+            ..self.clone()
         }
     }
 
@@ -36,15 +52,38 @@ impl Caller {
         }
     }
 
+    /// The same caller's connection pool and `X-User-ID`, sending `Authorization: <value>`
+    /// (raw bytes, so malformed values can be sent), or no `Authorization` at all.
+    pub fn with_authorization(&self, value: Option<&[u8]>) -> Self {
+        Self {
+            authorization: value.map(header_value),
+            ..self.clone()
+        }
+    }
+
+    /// The same caller's connection pool, with `Authorization: Bearer <token>` and no `X-User-ID`.
+    pub fn with_bearer(&self, token: &str) -> Self {
+        self.with_user(None)
+            .with_authorization(Some(format!("Bearer {token}").as_bytes()))
+    }
+
     /// A request to `path` with this caller's identity; for what no endpoint method covers.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
         let builder = self
             .client
             .request(method, format!("{}{path}", self.address));
-        match &self.user {
-            Some(user) => builder.header("X-User-ID", user.clone()),
-            None => builder,
+        self.identify(builder)
+    }
+
+    /// Adds this caller's identity headers to a request.
+    fn identify(&self, mut builder: RequestBuilder) -> RequestBuilder {
+        if let Some(user) = &self.user {
+            builder = builder.header("X-User-ID", user.clone());
         }
+        if let Some(authorization) = &self.authorization {
+            builder = builder.header("Authorization", authorization.clone());
+        }
+        builder
     }
 
     /// `method path` with no body.
@@ -187,11 +226,7 @@ impl Caller {
 
     /// `GET` of an absolute URL the server handed out (a signed `url`), with this caller's identity.
     pub async fn get_url(&self, url: &str) -> Response {
-        let mut request = self.client.get(url);
-        if let Some(user) = &self.user {
-            request = request.header("X-User-ID", user.clone());
-        }
-        send(request).await
+        send(self.identify(self.client.get(url))).await
     }
 
     /// `GET /api/v1/me`.

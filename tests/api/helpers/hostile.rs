@@ -1,7 +1,8 @@
-//! Hand-crafted bytes an image host must refuse: other formats (415) and broken or
-//! oversized images of accepted formats (422).
+//! Hand-crafted bytes an image host must refuse or defuse: other formats (415), broken or
+//! oversized images of accepted formats (422), and polyglots (an image with a page or an archive
+//! riding behind it).
 
-use super::fixtures::{gif_animated, jpeg, png, png_chunk, webp_lossless};
+use super::fixtures::{crc32, gif_animated, jpeg, png, png_chunk, webp_lossless};
 
 /// An SVG with a script: XML, not a raster image.
 pub fn svg() -> Vec<u8> {
@@ -166,4 +167,77 @@ pub fn gif_frame_flood(frames: u32) -> Vec<u8> {
     }
     out.push(0x3B);
     out
+}
+
+/// A polyglot: a real JPEG followed by an HTML page with a script, which a browser sniffing the
+/// bytes could take for a page.
+pub fn jpeg_then_html() -> Vec<u8> {
+    let mut out = jpeg(16, 16);
+    out.extend(html());
+    out
+}
+
+/// A "GIFAR": a real GIF with a ZIP archive (a JAR) appended, which Java would run as an applet.
+pub fn gif_then_zip() -> Vec<u8> {
+    let mut out = gif_animated(8, 8, 1);
+    out.extend(zip_archive(
+        "META-INF/MANIFEST.MF",
+        b"Manifest-Version: 1.0\r\n",
+    ));
+    out
+}
+
+/// An HTML page that carries a PNG after it: sniffed from its first bytes, it is no image.
+pub fn html_then_png() -> Vec<u8> {
+    let mut out = html();
+    out.extend(png(4, 4));
+    out
+}
+
+/// A one-entry ZIP archive, stored (not compressed): local header, data, central directory and
+/// end record, as every unzip tool reads them.
+pub fn zip_archive(name: &str, data: &[u8]) -> Vec<u8> {
+    let crc = crc32(data).to_le_bytes();
+    let size = u32::try_from(data.len())
+        .expect("a small entry")
+        .to_le_bytes();
+    let name_len = u16::try_from(name.len())
+        .expect("a short name")
+        .to_le_bytes();
+    let mut out = b"PK\x03\x04".to_vec();
+    out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0]); // version, flags, stored, time, date
+    out.extend_from_slice(&crc);
+    out.extend_from_slice(&size);
+    out.extend_from_slice(&size);
+    out.extend_from_slice(&name_len);
+    out.extend_from_slice(&[0, 0]);
+    out.extend_from_slice(name.as_bytes());
+    out.extend_from_slice(data);
+    let directory_at = u32::try_from(out.len())
+        .expect("a small archive")
+        .to_le_bytes();
+    let mut directory = b"PK\x01\x02".to_vec();
+    directory.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    directory.extend_from_slice(&crc);
+    directory.extend_from_slice(&size);
+    directory.extend_from_slice(&size);
+    directory.extend_from_slice(&name_len);
+    directory.extend_from_slice(&[0; 12]); // extra, comment, disk, attributes
+    directory.extend_from_slice(&[0, 0, 0, 0]); // local header at 0
+    directory.extend_from_slice(name.as_bytes());
+    let directory_len = u32::try_from(directory.len()).expect("small").to_le_bytes();
+    out.extend(directory);
+    out.extend_from_slice(b"PK\x05\x06");
+    out.extend_from_slice(&[0, 0, 0, 0, 1, 0, 1, 0]);
+    out.extend_from_slice(&directory_len);
+    out.extend_from_slice(&directory_at);
+    out.extend_from_slice(&[0, 0]);
+    out
+}
+
+/// Whether `needle` occurs in `haystack`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }

@@ -2,6 +2,7 @@
 
 mod app;
 mod caller;
+mod content_url;
 mod exif;
 mod failures;
 mod files;
@@ -9,8 +10,11 @@ pub mod fixtures;
 mod flows;
 pub mod hostile;
 mod image_json;
+pub mod jwt;
 mod multipart;
 mod problem;
+pub mod raw_http;
+mod routes;
 mod storage;
 
 /// Whether this build serves `GET /api/v1/images/{id}/thumbnail`. The image pipeline brings the
@@ -23,8 +27,9 @@ pub fn served(path: &str) -> bool {
     THUMBNAIL_ROUTE_SERVED || !path.contains("/thumbnail")
 }
 
-pub use app::{ALICE, TestApp, spawn_app, spawn_app_with};
+pub use app::{ALICE, BOB, TestApp, spawn_app, spawn_app_with, spawn_app_with_faults};
 pub use caller::Caller;
+pub use content_url::content_url;
 pub use exif::{
     SECRET_TEXT, exif_fields, jpeg_orientation, jpeg_with_metadata, jpeg_with_orientation,
     png_with_text_chunk,
@@ -35,5 +40,6 @@ pub use flows::{
 };
 pub use image_json::{assert_image_shape, parse_timestamp};
 pub use multipart::Form;
-pub use problem::{assert_head_problem, assert_problem, assert_problem_for};
+pub use problem::{assert_head_problem, assert_problem, assert_problem_for, check_problem};
+pub use routes::protected_routes;
 pub use storage::{TestStorage, aws_requested};

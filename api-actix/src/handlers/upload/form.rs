@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use actix_multipart::{Field, Multipart, MultipartError};
 use actix_web::error::PayloadError;
-use actix_web::http::header::HeaderMap;
+use actix_web::http::header::{self, HeaderMap};
+use actix_web::mime;
 use actix_web::web;
 use futures::StreamExt;
 use lightbox_domain::filename::OriginalFilename;
@@ -16,6 +17,7 @@ use lightbox_ports::use_cases::{StagedUpload, UploadError};
 
 use super::fields::TextFields;
 use super::staging::stage_file;
+use crate::abuse::deadline_passed;
 use crate::problem::{ApiError, ErrorCode, too_large};
 
 /// Largest text part: far above any valid field, low enough that collecting it costs nothing.
@@ -23,6 +25,9 @@ const MAX_TEXT_PART_BYTES: usize = 64 * 1024;
 
 /// Most parts a form may have; a real upload has a handful.
 const MAX_PARTS: usize = 100;
+
+/// Longest multipart boundary (RFC 2046 §5.1.1).
+const MAX_BOUNDARY_CHARS: usize = 70;
 
 /// The staged file and its sanitized name.
 #[derive(Debug)]
@@ -65,6 +70,11 @@ pub async fn receive_form(
     limits: BodyLimits,
     received: &mut ReceivedForm,
 ) -> Result<(), ApiError> {
+    if !boundary_is_usable(headers) {
+        return Err(bad_request(format!(
+            "the multipart boundary must be 1 to {MAX_BOUNDARY_CHARS} characters"
+        )));
+    }
     let overflowed = Rc::new(Cell::new(false));
     let body = limited(payload, limits.max_body_bytes, Rc::clone(&overflowed));
     let mut multipart = Multipart::new(headers, body);
@@ -130,6 +140,18 @@ fn limited(
     })
 }
 
+/// Whether the declared boundary, if any, is one RFC 2046 allows. An empty one would make every
+/// `--` in the body a delimiter; the multipart parser accepts it, so it is refused here. Other
+/// problems with the `Content-Type` are left for the parser to report.
+fn boundary_is_usable(headers: &HeaderMap) -> bool {
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.parse::<mime::Mime>().ok());
+    let boundary = declared.as_ref().and_then(|m| m.get_param(mime::BOUNDARY));
+    boundary.is_none_or(|b| (1..=MAX_BOUNDARY_CHARS).contains(&b.as_str().chars().count()))
+}
+
 /// The client's file name: the RFC 8187 `filename*` when given, else `filename`; sanitized.
 fn filename(field: &Field) -> Option<OriginalFilename> {
     let disposition = field.content_disposition()?;
@@ -176,9 +198,17 @@ fn body_error(error: &MultipartError, overflowed: bool, limits: BodyLimits) -> A
         | MultipartError::BoundaryMissing => {
             bad_request("the body must be multipart/form-data with a boundary".to_owned())
         }
-        other => bad_request(format!(
-            "the multipart body is malformed or truncated: {other}"
-        )),
+        other => bad_request(describe_body_error(other)),
+    }
+}
+
+/// What went wrong with the body, in words: a passed deadline says so, since the client may
+/// not know its connection was too slow; anything else is a malformed or truncated body.
+pub(super) fn describe_body_error(error: &MultipartError) -> String {
+    match error {
+        MultipartError::Payload(payload) => deadline_passed(payload)
+            .unwrap_or_else(|| format!("the multipart body is malformed or truncated: {payload}")),
+        other => format!("the multipart body is malformed or truncated: {other}"),
     }
 }
 

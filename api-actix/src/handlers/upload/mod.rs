@@ -56,7 +56,7 @@ pub struct UploadForm {
     responses(
         (status = 201, description = "Stored (or the first result of this Idempotency-Key)", body = ImageResource,
             headers(("Location" = String, description = "/api/v1/images/{id}"))),
-        (status = 400, description = "`bad_request` (not multipart, truncated, two files, bad Idempotency-Key), `missing_file`, `empty_file`, `invalid_field` or `invalid_tags`",
+        (status = 400, description = "`bad_request` (not multipart, malformed or truncated, a bad boundary, two files, more than 100 parts, a body too slow to arrive, a request head over 32 KiB, bad Idempotency-Key), `missing_file`, `empty_file`, `invalid_field` or `invalid_tags`",
             body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "`unauthenticated`", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "`quota_exceeded`", body = Problem, content_type = "application/problem+json"),
@@ -87,7 +87,9 @@ pub async fn upload_image(
     if declared_length(&request).is_some_and(|length| length > limits.max_body_bytes) {
         return Err(early(too_large(max_file_bytes)));
     }
-    quota::check(&state, caller.id(), 1).await.map_err(early)?;
+    if idempotency_key.is_none() {
+        quota::precheck(&state, caller.id()).await.map_err(early)?;
+    }
 
     let mut received = ReceivedForm::default();
     let read = receive_form(
@@ -111,13 +113,7 @@ pub async fn upload_image(
             "the form has no file part",
         ));
     };
-    let checked = match fields.into_request(caller.0.clone(), filename, idempotency_key) {
-        Ok(upload) => quota::check(&state, caller.id(), staged.size_bytes())
-            .await
-            .map(|()| upload),
-        Err(error) => Err(error),
-    };
-    let upload = match checked {
+    let upload = match fields.into_request(caller.0.clone(), filename, idempotency_key) {
         Ok(upload) => upload,
         Err(error) => {
             state.service.discard_upload(staged).await;
@@ -126,7 +122,7 @@ pub async fn upload_image(
     };
     let outcome = state.service.commit_upload(staged, upload).await?;
     let base = base_url(&request, state.public_url.as_deref());
-    let resource = image_resource(&state.service, &outcome.image, &base).await?;
+    let resource = image_resource(&state.service, &outcome.image, &base).await;
     Ok(HttpResponse::Created()
         .insert_header((
             header::LOCATION,

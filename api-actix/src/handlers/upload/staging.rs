@@ -12,6 +12,8 @@ use futures::{SinkExt, StreamExt};
 use lightbox_ports::ImageService;
 use lightbox_ports::use_cases::{StagedUpload, UploadBody, UploadBodyError, UploadError};
 
+use super::form::describe_body_error;
+
 /// Chunks in flight between the client's body and the store.
 const CHANNEL_CHUNKS: usize = 4;
 
@@ -42,7 +44,7 @@ async fn pump(
     mut sender: mpsc::Sender<Result<bytes::Bytes, UploadBodyError>>,
 ) {
     while let Some(item) = field.next().await {
-        let item = item.map_err(|error| UploadBodyError(error.to_string()));
+        let item = item.map_err(|error| UploadBodyError(describe_body_error(&error)));
         let failed = item.is_err();
         if sender.send(item).await.is_err() || failed {
             return;

@@ -28,11 +28,27 @@ async fn a_store_that_signs_its_own_urls_is_used() {
         .returning(|_, _| Ok(Some("https://bucket.example/x?sig".to_owned())));
     let link = service(blobs, MockImageRepository::new())
         .content_link(&image)
-        .await
-        .unwrap();
+        .await;
     assert_eq!(
         link.target,
         LinkTarget::Absolute("https://bucket.example/x?sig".to_owned())
+    );
+    assert_eq!(link.expires_at, now() + TimeDelta::hours(1));
+}
+
+#[tokio::test]
+async fn a_store_that_fails_to_presign_gets_the_service_link_instead_of_an_error() {
+    let image = record(&alice(), Visibility::Private);
+    let mut blobs = MockBlobStore::new();
+    blobs
+        .expect_presigned_get()
+        .returning(|_, _| Err(BlobError::unavailable("signing is down")));
+    let link = service(blobs, MockImageRepository::new())
+        .content_link(&image)
+        .await;
+    assert!(
+        matches!(link.target, LinkTarget::ServiceContent { id, .. } if id == image.id),
+        "{link:?}"
     );
     assert_eq!(link.expires_at, now() + TimeDelta::hours(1));
 }
@@ -46,7 +62,7 @@ async fn a_service_link_verifies_until_it_expires() {
         .expect_get()
         .returning(move |_| Ok(Some(copy.clone())));
     let service = service(unsigning_store(), repository);
-    let link = service.content_link(&image).await.unwrap();
+    let link = service.content_link(&image).await;
     let LinkTarget::ServiceContent {
         id,
         expires,
@@ -108,7 +124,7 @@ async fn a_valid_link_to_a_deleted_image_is_not_found() {
         id,
         expires,
         signature,
-    } = service.content_link(&image).await.unwrap().target
+    } = service.content_link(&image).await.target
     else {
         panic!("expected a service link");
     };

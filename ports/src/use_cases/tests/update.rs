@@ -7,6 +7,7 @@ use lightbox_domain::visibility::Visibility;
 use super::support::*;
 use crate::blob_store::MockBlobStore;
 use crate::image_repository::{MockImageRepository, RepoError};
+use crate::use_cases::update::UNGUARDED_ATTEMPTS;
 use crate::use_cases::{UpdateError, UpdateRequest};
 
 fn retitle(image: &ImageRecord, if_match: Option<Vec<Version>>) -> UpdateRequest {
@@ -144,7 +145,7 @@ async fn endless_races_end_in_a_storage_error() {
     let mut repository = stored(&image);
     repository
         .expect_update()
-        .times(5)
+        .times(UNGUARDED_ATTEMPTS)
         .returning(|_, _| Err(RepoError::VersionConflict));
     let service = service(MockBlobStore::new(), repository);
     assert!(matches!(

@@ -6,6 +6,7 @@ use lightbox_domain::idempotency::IdempotencyKey;
 use lightbox_domain::image::EditableMetadata;
 use lightbox_domain::image_format::{ImageFormat, InspectError, UnsupportedFormat};
 use lightbox_domain::limits::UploadLimits;
+use lightbox_domain::quota::{Quota, QuotaBreach};
 use lightbox_domain::visibility::Visibility;
 use mockall::predicate::always;
 use sha2::{Digest, Sha256};
@@ -69,9 +70,11 @@ async fn a_valid_upload_is_stored_checked_and_recorded() {
     let mut repository = MockImageRepository::new();
     repository
         .expect_create()
-        .withf(|image, claim| image.version.get() == 1 && claim.is_none())
+        .withf(|image, claim, quota| {
+            image.version.get() == 1 && claim.is_none() && *quota == Quota::NONE
+        })
         .times(1)
-        .returning(|_, _| Ok(CreateOutcome::Created));
+        .returning(|_, _, _| Ok(CreateOutcome::Created));
     let service = service(blobs, repository);
 
     let bytes = gif(30, 20);
@@ -216,9 +219,9 @@ async fn commit_with(
     let outcome = Mutex::new(Some(outcome));
     repository
         .expect_create()
-        .with(always(), always())
+        .with(always(), always(), always())
         .times(1)
-        .returning(move |_, _| outcome.lock().unwrap().take().unwrap());
+        .returning(move |_, _, _| outcome.lock().unwrap().take().unwrap());
     let service = service(blobs, repository);
     let staged = service.stage_upload(body(gif(5, 5), 64)).await.unwrap();
     service.commit_upload(staged, request(key)).await
@@ -270,7 +273,7 @@ async fn the_claim_carries_the_key_the_window_and_a_fingerprint_of_the_request()
     repository
         .expect_create()
         .times(2)
-        .returning(move |_, claim| {
+        .returning(move |_, claim, _| {
             seen.lock().unwrap().push(claim.unwrap());
             Ok(CreateOutcome::Created)
         });
@@ -320,7 +323,7 @@ async fn metadata_is_stripped_and_size_and_digest_describe_the_stored_bytes() {
         let recorded = Arc::new(Mutex::new(None));
         let mut repository = MockImageRepository::new();
         let sink = recorded.clone();
-        repository.expect_create().returning(move |image, _| {
+        repository.expect_create().returning(move |image, _, _| {
             *sink.lock().unwrap() = Some(image.content.clone());
             Ok(CreateOutcome::Created)
         });
@@ -353,9 +356,9 @@ async fn the_record_carries_the_blurhash_of_the_decoded_image() {
     let mut repository = MockImageRepository::new();
     repository
         .expect_create()
-        .withf(|image, _| image.blurhash.as_ref().map(|b| b.as_str()) == Some(BLURHASH))
+        .withf(|image, _, _| image.blurhash.as_ref().map(|b| b.as_str()) == Some(BLURHASH))
         .times(1)
-        .returning(|_, _| Ok(CreateOutcome::Created));
+        .returning(|_, _, _| Ok(CreateOutcome::Created));
     let service = service(recording_store(stored), repository);
 
     let staged = service.stage_upload(body(gif(4, 4), 3)).await.unwrap();
@@ -399,4 +402,48 @@ async fn an_image_that_does_not_decode_is_refused_and_its_bytes_removed() {
             (other, _) => panic!("unexpected {other:?}"),
         }
     }
+}
+
+#[tokio::test]
+async fn an_upload_past_the_quota_is_refused_by_the_repository_and_its_bytes_removed() {
+    let stored = Arc::new(Mutex::new(Vec::new()));
+    let mut blobs = recording_store(stored);
+    expect_cleanup(&mut blobs, 1);
+    let quota = Quota::new(Some(3), None).unwrap();
+    let mut repository = MockImageRepository::new();
+    repository
+        .expect_create()
+        .withf(move |_, _, asked| *asked == quota)
+        .times(1)
+        .returning(|_, _, _| {
+            Ok(CreateOutcome::QuotaExceeded {
+                breach: QuotaBreach::Images { max: 3 },
+                usage: crate::image_repository::Usage {
+                    images: 3,
+                    bytes: 90,
+                },
+            })
+        });
+    let service = service_with(
+        blobs,
+        repository,
+        ServiceSettings {
+            quota,
+            ..ServiceSettings::with_key(key())
+        },
+    );
+
+    let staged = service.stage_upload(body(gif(4, 4), 3)).await.unwrap();
+    let error = service
+        .commit_upload(staged, request(None))
+        .await
+        .unwrap_err();
+
+    assert!(matches!(
+        error,
+        UploadError::QuotaExceeded {
+            breach: QuotaBreach::Images { max: 3 },
+            usage: crate::image_repository::Usage { images: 3, .. }
+        }
+    ));
 }

@@ -1,0 +1,36 @@
+//! The security headers every answer carries, and the three content security policies: one for
+//! stored image bytes, one for the `/docs` page, and a default that lets nothing load or run.
+//!
+//! Browsers are the risk: a user's upload is served from the API's own origin, so a file a
+//! browser could be talked into rendering as a page (a polyglot, an HTML or SVG slipped past a
+//! sniffer) must never run script there, and API answers must never be framed or sniffed.
+
+use actix_web::middleware::DefaultHeaders;
+
+/// Served image bytes (originals, thumbnails, signed links): nothing may load or run, and
+/// `sandbox` gives a document rendered from them an opaque origin, so that even a browser that
+/// ignored the type could not reach the API with the user's cookies or storage.
+pub const IMAGE_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; sandbox";
+
+/// The `/docs` page: its script, styles, fonts and icons come from lightbox itself (Swagger UI's
+/// stylesheet embeds some icons as `data:` URLs, and its components set inline styles), it
+/// fetches the OpenAPI document and sends "try it out" requests to the same origin, and nothing
+/// else. No inline or evaluated script is allowed.
+pub const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
+     connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+/// Every other answer (JSON, problems, redirects): none of it is a page, so nothing may load,
+/// run or frame it.
+pub const DEFAULT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// Middleware adding the security headers to every answer that has not set them itself (image
+/// bytes and `/docs` set their own policy): `X-Content-Type-Options: nosniff`,
+/// `Referrer-Policy: no-referrer` (signed links carry their signature in the query), and the
+/// default policy.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "no-referrer"))
+        .add(("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY))
+}

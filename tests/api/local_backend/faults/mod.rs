@@ -1,0 +1,214 @@
+//! Fault injection at every step: each request runs once to record the storage calls it makes,
+//! then once per call on a fresh app with that call failing (an `Unavailable` error, or a panic),
+//! and what storage holds afterwards is checked. Storage is the local backend's (a real SQLite
+//! file and a real blob directory) behind the fault-injecting decorators of
+//! `lightbox_ports::testing::faults`.
+//!
+//! The invariants, after every fault: every record's bytes are there, whole (their sha256 is the
+//! record's); any bytes without a record are a whole image directory (an orphan for garbage
+//! collection), never a record without bytes; and the client got a contract answer, never a
+//! connection dropped or a 500 that shows internals.
+
+mod delete;
+mod update;
+mod upload;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use lightbox_ports::testing::faults::{Fault, FaultKind, Operation};
+use reqwest::{RequestBuilder, Response};
+use serde_json::Value;
+
+use crate::helpers::fixtures::sha256_hex;
+use crate::helpers::{TestApp, check_problem, spawn_app_with_faults};
+
+/// What storage holds for alice, seen from outside, once the invariants are checked.
+#[derive(Debug)]
+struct Stored {
+    /// Ids of the images alice's list shows.
+    records: BTreeSet<String>,
+    /// Ids of image directories in the blob store that no record names.
+    orphans: BTreeSet<String>,
+}
+
+/// One fault at one step, and what came of it.
+struct Outcome {
+    /// `"<kind> at call <k> (<operation> #<n>)"`, for failure messages.
+    case: String,
+    /// The answer, or why there was none.
+    response: Result<Response, reqwest::Error>,
+    /// Storage afterwards, its invariants already checked.
+    stored: Stored,
+    /// The id `prepare` returned.
+    prepared: String,
+}
+
+/// Runs `send` once per storage call it makes, each time on a fresh app readied by `prepare`
+/// and with that call failing as `kind`, and hands each outcome to `expect`. Returns the calls
+/// of the fault-free run.
+async fn at_every_step(
+    kind: FaultKind,
+    prepare: impl AsyncFn(&TestApp) -> String,
+    send: impl AsyncFn(&TestApp, &str) -> RequestBuilder,
+    expect: impl AsyncFn(&TestApp, &[Operation], Outcome),
+) -> Vec<Operation> {
+    let calls = record_calls(&prepare, &send).await;
+    for step in 0..calls.len() {
+        let fault = Fault::at_step(&calls, step, kind);
+        let (app, plan) = spawn_app_with_faults().await;
+        let prepared = prepare(&app).await;
+        plan.arm(Some(fault));
+        let response = send(&app, &prepared).await.send().await;
+        let case = format!(
+            "{kind:?} at call {step} ({:?} #{}) of {calls:?}",
+            fault.operation, fault.nth
+        );
+        assert!(plan.fired(), "[{case}] the fault was injected");
+        plan.arm(None);
+        let stored = check_storage(&app, &case).await;
+        let outcome = Outcome {
+            case,
+            response,
+            stored,
+            prepared,
+        };
+        expect(&app, &calls[..=step], outcome).await;
+    }
+    calls
+}
+
+/// The storage calls of a fault-free run of `send`.
+async fn record_calls(
+    prepare: &impl AsyncFn(&TestApp) -> String,
+    send: &impl AsyncFn(&TestApp, &str) -> RequestBuilder,
+) -> Vec<Operation> {
+    let (app, plan) = spawn_app_with_faults().await;
+    let prepared = prepare(&app).await;
+    plan.arm(None);
+    let response = send(&app, &prepared).await.send().await.expect("an answer");
+    let status = response.status();
+    assert!(
+        status.is_success(),
+        "the request succeeds without faults: {status} {}",
+        response.text().await.unwrap_or_default()
+    );
+    let calls = plan.calls();
+    assert!(!calls.is_empty(), "the request calls storage");
+    calls
+}
+
+/// Asserts the answer is the contract's `503 backend_unavailable` with `Retry-After`.
+async fn assert_backend_unavailable(case: &str, response: Result<Response, reqwest::Error>) {
+    let response = response.unwrap_or_else(|error| panic!("[{case}] no answer: {error}"));
+    assert!(
+        response.headers().contains_key("retry-after"),
+        "[{case}] a 503 carries Retry-After"
+    );
+    let problem = check_problem(response, 503, "backend_unavailable")
+        .await
+        .unwrap_or_else(|failure| panic!("[{case}] {failure}"));
+    assert_no_internals(case, &problem);
+}
+
+/// Asserts the answer to a panic is the contract's `500 internal_error`, without internals.
+async fn assert_internal_error(case: &str, response: Result<Response, reqwest::Error>) {
+    let response = response.unwrap_or_else(|error| panic!("[{case}] no answer: {error}"));
+    let problem = check_problem(response, 500, "internal_error")
+        .await
+        .unwrap_or_else(|failure| panic!("[{case}] {failure}"));
+    assert_no_internals(case, &problem);
+}
+
+/// A 5xx names no cause: neither the injected fault nor a panic message nor a source file.
+fn assert_no_internals(case: &str, problem: &Value) {
+    let text = problem.to_string().to_ascii_lowercase();
+    for internal in ["injected", "panic", ".rs", "sqlite", "/tmp"] {
+        assert!(
+            !text.contains(internal),
+            "[{case}] the problem shows internals ({internal}): {problem}"
+        );
+    }
+}
+
+/// Checks the storage invariants for alice's images and returns what is stored.
+async fn check_storage(app: &TestApp, case: &str) -> Stored {
+    let page = app.list(&[("limit", "100")]).await;
+    assert_eq!(
+        page.status().as_u16(),
+        200,
+        "[{case}] listing after the fault"
+    );
+    let page: Value = page.json().await.expect("a page as JSON");
+    let mut records = BTreeSet::new();
+    for item in page["items"].as_array().expect("`items`") {
+        let id = item["id"].as_str().expect("an id").to_owned();
+        let bytes = app.get_image(&id).await;
+        assert_eq!(
+            bytes.status().as_u16(),
+            200,
+            "[{case}] the bytes of recorded image {id} are readable"
+        );
+        let bytes = bytes.bytes().await.expect("the bytes");
+        assert_eq!(
+            item["sha256"].as_str(),
+            Some(sha256_hex(&bytes).as_str()),
+            "[{case}] the bytes of {id} are whole"
+        );
+        records.insert(id);
+    }
+    let directories = image_directories(app, case);
+    let missing: Vec<_> = records.difference(&directories).collect();
+    assert!(
+        missing.is_empty(),
+        "[{case}] records without bytes: {missing:?}"
+    );
+    let orphans = directories.difference(&records).cloned().collect();
+    Stored { records, orphans }
+}
+
+/// The ids of the image directories (`images/<xx>/<id>/`) in the blob store. Every stored file
+/// must lie in one, and every directory must hold its original: an image's files come and go
+/// with its original, so a derived file alone would be a half-deleted image.
+fn image_directories(app: &TestApp, case: &str) -> BTreeSet<String> {
+    let blobs = app
+        .storage
+        .local_data_dir()
+        .expect("fault tests run on the local backend")
+        .join("blobs");
+    let mut ids = BTreeSet::new();
+    for file in files_under(&blobs) {
+        let relative = file.strip_prefix(&blobs).expect("under the blob directory");
+        let parts: Vec<_> = relative.iter().filter_map(|part| part.to_str()).collect();
+        assert!(
+            matches!(parts.as_slice(), ["images", _, _, _]),
+            "[{case}] a stray file in the blob store: {}",
+            relative.display()
+        );
+        let directory = file.parent().expect("a parent");
+        assert!(
+            directory.join("original").is_file(),
+            "[{case}] {} has no original beside it",
+            relative.display()
+        );
+        ids.insert(parts[2].to_owned());
+    }
+    ids
+}
+
+fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .flat_map(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                files_under(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}

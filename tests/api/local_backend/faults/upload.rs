@@ -1,0 +1,85 @@
+//! Upload with a fault at each of its storage calls: bytes first, then metadata, so a failure
+//! leaves no record, and bytes only where the request died before it could remove them. The
+//! last call (presigning the answer's `url`) comes after the commit: a failure there must not
+//! deny an upload that happened.
+
+use lightbox_ports::testing::faults::{FaultKind, Operation};
+use reqwest::{Method, RequestBuilder};
+
+use super::{Outcome, assert_backend_unavailable, assert_internal_error, at_every_step};
+use crate::helpers::fixtures::png;
+use crate::helpers::{Form, TestApp};
+
+fn upload(app: &TestApp) -> RequestBuilder {
+    let form = Form::with_file(png(8, 8));
+    app.request(Method::POST, "/api/v1/images/upload")
+        .header("Content-Type", form.content_type())
+        .body(form.body())
+}
+
+/// Whether the fault hit after the record was created.
+fn committed_before(steps: &[Operation]) -> bool {
+    steps[..steps.len() - 1].contains(&Operation::RepoCreate)
+}
+
+#[tokio::test]
+async fn an_upload_whose_storage_fails_at_any_call_answers_503_unless_stored_and_keeps_no_orphan() {
+    let calls = at_every_step(
+        FaultKind::Unavailable,
+        async |_| String::new(),
+        async |app, _| upload(app),
+        async |_, steps: &[Operation], outcome: Outcome| {
+            let case = &outcome.case;
+            // Once the bytes are stored, a failure removes them before answering.
+            assert!(outcome.stored.orphans.is_empty(), "[{case}] no bytes left");
+            if committed_before(steps) {
+                let response = outcome.response.expect("an answer");
+                assert_eq!(response.status().as_u16(), 201, "[{case}] stored is stored");
+                assert_eq!(outcome.stored.records.len(), 1, "[{case}] the record");
+            } else {
+                assert!(outcome.stored.records.is_empty(), "[{case}] no record");
+                assert_backend_unavailable(case, outcome.response).await;
+            }
+        },
+    )
+    .await;
+    assert_eq!(
+        calls,
+        [
+            Operation::BlobPut,
+            Operation::BlobGet,
+            Operation::RepoCreate,
+            Operation::BlobPresignedGet
+        ],
+        "an upload stores the bytes, reads them back to decode them, records them, then links them"
+    );
+}
+
+#[tokio::test]
+async fn an_upload_that_panics_at_any_call_answers_500_and_leaves_no_record_without_bytes() {
+    at_every_step(
+        FaultKind::Panic,
+        async |_| String::new(),
+        async |app, _| upload(app),
+        async |_, steps: &[Operation], outcome: Outcome| {
+            assert_internal_error(&outcome.case, outcome.response).await;
+            let case = &outcome.case;
+            let stored = &outcome.stored;
+            if committed_before(steps) {
+                assert_eq!(stored.records.len(), 1, "[{case}] the committed record");
+                assert!(stored.orphans.is_empty(), "[{case}] no orphans");
+                return;
+            }
+            assert!(stored.records.is_empty(), "[{case}] no record");
+            // A panic skips the clean-up: bytes stored before it stay, as an orphan.
+            let bytes_were_stored = steps[..steps.len() - 1].contains(&Operation::BlobPut);
+            assert_eq!(
+                stored.orphans.len(),
+                usize::from(bytes_were_stored),
+                "[{case}] orphans: {:?}",
+                stored.orphans
+            );
+        },
+    )
+    .await;
+}
