@@ -21,4 +21,4 @@ mod state;
 pub mod telemetry;
 
 pub use config::{ConfigError, Settings};
-pub use startup::{Application, Storage};
+pub use startup::{Application, Storage, in_memory_app};

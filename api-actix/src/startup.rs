@@ -4,7 +4,8 @@ use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
 
-use actix_web::dev::Server;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -18,7 +19,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::abuse::{BodyDeadlines, RateLimiter, limit_body_time, limit_rate, limit_request_head};
 use crate::auth::Authentication;
-use crate::config::{BackendKind, Settings};
+use crate::config::{BackendKind, Settings, Validated};
 use crate::docs::DocsConfig;
 use crate::http::panics::answer_panics;
 use crate::http::security_headers::security_headers;
@@ -76,42 +77,15 @@ impl Application {
         wrap: impl FnOnce(Storage) -> Storage,
     ) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
-        let signing_key = match validated.signing_key {
-            Some(key) => key,
-            None => random_signing_key()?,
-        };
-        let (blobs, repository) = wrap(open_backend(&settings).await?);
-        let pixel_jobs = ImagingProcessor::workers_for_this_machine();
-        let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
-        let service = ImageService::new(
-            blobs,
-            repository,
-            processor,
-            Arc::new(SystemClock),
-            ServiceSettings {
-                limits: validated.limits,
-                signing_key,
-                url_ttl: validated.url_ttl,
-                idempotency_window: chrono::TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS),
-                strip_metadata: settings.strip_metadata,
-                pixel_jobs,
-                quota: validated.quota,
-            },
-        );
-        let state = AppState {
-            service,
-            public_url: validated.public_url,
-            limits: validated.limits,
-            quota: validated.quota,
-        };
+        let storage = wrap(open_backend(&settings).await?);
+        let shared = Shared::new(&settings, validated, storage)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
         let address = listener.local_addr()?;
-        for warning in validated.authentication.warnings(address) {
+        for warning in shared.authentication.warnings(address) {
             tracing::warn!("{warning}");
         }
-        let edge = EdgeGuards::from_settings(&settings);
-        let server = serve(listener, state, validated.authentication, edge)?;
+        let server = serve(listener, shared)?;
         let port = address.port();
         tracing::info!(address = %settings.bind, port, "lightbox listening");
         Ok(Application { port, server })
@@ -187,49 +161,134 @@ impl EdgeGuards {
     }
 }
 
-/// The actix server over `listener`.
-fn serve(
-    listener: TcpListener,
-    state: AppState,
-    authentication: Authentication,
-    edge: EdgeGuards,
-) -> anyhow::Result<Server> {
-    let state = web::Data::new(state);
+/// The whole app (routes, guards, problem+json errors, middleware) over in-memory storage and
+/// without a listener, for driving in-process with `actix_web::test::init_service`: the upload
+/// fuzzer sends thousands of requests a second through it, where a port and a data directory
+/// per run would cost more than the requests. `bind`, `backend` and `data_dir` are not used.
+///
+/// # Errors
+/// A [`crate::ConfigError`] (downcastable) for a bad setting, or SQLite not starting in memory.
+pub async fn in_memory_app(
+    settings: &Settings,
+) -> anyhow::Result<
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse<impl MessageBody + use<>>,
+            Error = actix_web::Error,
+            InitError = (),
+        > + use<>,
+    >,
+> {
+    let validated = settings.validate()?;
+    let local = LocalBackend::in_memory()
+        .await
+        .context("opening the in-memory backend")?;
+    let shared = Shared::new(settings, validated, (local.blobs, local.repository))?;
+    Ok(app(shared))
+}
+
+/// What every worker's app shares: the use cases with the settings the HTTP layer applies, the
+/// way callers are identified, the documents rendered once, and the edge guards.
+#[derive(Clone)]
+struct Shared {
+    state: web::Data<AppState>,
     // Registered on its own, so that the `Caller` extractor depends on nothing but identity.
-    let authentication = web::Data::new(authentication);
-    let openapi = web::Data::new(OpenApiJson::render().context("rendering the OpenAPI document")?);
-    let docs = web::Data::new(DocsConfig::new());
-    let server = HttpServer::new(move || {
-        let rate_limiter = edge.rate_limiter.clone();
-        let body_deadlines = edge.body_deadlines;
-        App::new()
-            .app_data(state.clone())
-            .app_data(authentication.clone())
-            .app_data(openapi.clone())
-            .app_data(docs.clone())
-            .configure(routes::configure)
-            .default_service(web::to(routes::no_route))
-            // Innermost first. A handler's panic becomes a 500 right around the handlers. The
-            // guards run before routing, rate first, so that every request spends budget; their
-            // refusals become problem+json before headers, span and id apply.
-            .wrap(from_fn(answer_panics))
-            .wrap(from_fn(move |request, next| {
-                limit_body_time(body_deadlines, request, next)
-            }))
-            .wrap(from_fn(limit_request_head))
-            .wrap(from_fn(move |request, next| {
-                limit_rate(rate_limiter.clone(), request, next)
-            }))
-            .wrap(problem::error_responses())
-            .wrap(security_headers())
-            .wrap(TracingLogger::<RequestSpan>::new())
-            .wrap(from_fn(request_id))
-    })
-    .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
-    .client_request_timeout(REQUEST_HEAD_TIMEOUT)
-    .listen(listener)?
-    .run();
+    authentication: web::Data<Authentication>,
+    openapi: web::Data<OpenApiJson>,
+    docs: web::Data<DocsConfig>,
+    edge: EdgeGuards,
+}
+
+impl Shared {
+    fn new(settings: &Settings, validated: Validated, storage: Storage) -> anyhow::Result<Shared> {
+        let signing_key = match validated.signing_key {
+            Some(key) => key,
+            None => random_signing_key()?,
+        };
+        let (blobs, repository) = storage;
+        let pixel_jobs = ImagingProcessor::workers_for_this_machine();
+        let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
+        let service = ImageService::new(
+            blobs,
+            repository,
+            processor,
+            Arc::new(SystemClock),
+            ServiceSettings {
+                limits: validated.limits,
+                signing_key,
+                url_ttl: validated.url_ttl,
+                idempotency_window: chrono::TimeDelta::hours(IDEMPOTENCY_WINDOW_HOURS),
+                strip_metadata: settings.strip_metadata,
+                pixel_jobs,
+                quota: validated.quota,
+            },
+        );
+        let state = AppState {
+            service,
+            public_url: validated.public_url,
+            limits: validated.limits,
+            quota: validated.quota,
+        };
+        Ok(Shared {
+            state: web::Data::new(state),
+            authentication: web::Data::new(validated.authentication),
+            openapi: web::Data::new(
+                OpenApiJson::render().context("rendering the OpenAPI document")?,
+            ),
+            docs: web::Data::new(DocsConfig::new()),
+            edge: EdgeGuards::from_settings(settings),
+        })
+    }
+}
+
+/// The actix server over `listener`.
+fn serve(listener: TcpListener, shared: Shared) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || app(shared.clone()))
+        .shutdown_timeout(SHUTDOWN_TIMEOUT.as_secs())
+        .client_request_timeout(REQUEST_HEAD_TIMEOUT)
+        .listen(listener)?
+        .run();
     Ok(server)
+}
+
+/// One worker's app: the same for the server and for in-process use.
+fn app(
+    shared: Shared,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let rate_limiter = shared.edge.rate_limiter;
+    let body_deadlines = shared.edge.body_deadlines;
+    App::new()
+        .app_data(shared.state)
+        .app_data(shared.authentication)
+        .app_data(shared.openapi)
+        .app_data(shared.docs)
+        .configure(routes::configure)
+        .default_service(web::to(routes::no_route))
+        // Innermost first. A handler's panic becomes a 500 right around the handlers. The
+        // guards run before routing, rate first, so that every request spends budget; their
+        // refusals become problem+json before headers, span and id apply.
+        .wrap(from_fn(answer_panics))
+        .wrap(from_fn(move |request, next| {
+            limit_body_time(body_deadlines, request, next)
+        }))
+        .wrap(from_fn(limit_request_head))
+        .wrap(from_fn(move |request, next| {
+            limit_rate(rate_limiter.clone(), request, next)
+        }))
+        .wrap(problem::error_responses())
+        .wrap(security_headers())
+        .wrap(TracingLogger::<RequestSpan>::new())
+        .wrap(from_fn(request_id))
 }
 
 /// A fresh key for this process only: links and cursors die with it.
@@ -255,6 +314,21 @@ mod tests {
         let build = Application::build(Settings::default());
         assert_send(&build);
         drop(build);
+    }
+
+    #[actix_web::test]
+    async fn the_in_memory_app_serves_in_process() {
+        use actix_web::test::{TestRequest, call_service, init_service};
+
+        let app = init_service(in_memory_app(&Settings::default()).await.unwrap()).await;
+        let health = call_service(&app, TestRequest::get().uri("/health").to_request()).await;
+        assert_eq!(health.status(), 200);
+        let upload = TestRequest::post()
+            .uri("/api/v1/images")
+            .insert_header(("X-User-ID", "alice"))
+            .to_request();
+        let refused = call_service(&app, upload).await;
+        assert_eq!(refused.status(), 400, "a body that is not multipart");
     }
 
     #[tokio::test(flavor = "multi_thread")]

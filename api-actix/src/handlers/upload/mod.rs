@@ -5,6 +5,8 @@ mod fields;
 mod form;
 mod quota;
 mod staging;
+#[cfg(test)]
+mod tests;
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
