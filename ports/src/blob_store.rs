@@ -10,6 +10,9 @@
 //! - return [`BlobError::NotFound`] from `get` for a missing key, and treat `delete` of a missing
 //!   key as success;
 //! - serve exactly the bytes `start..=end` when `get` is given a range that lies inside the object;
+//! - list every object under a prefix, and also what a write that never completed left behind
+//!   where the store keeps such leftovers (a staging file after a crash), so garbage collection
+//!   can see and remove them;
 //! - translate backend-specific errors into [`BlobError`], keeping the cause for logs.
 
 use std::fmt;
@@ -17,6 +20,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 use lightbox_domain::ids::ImageId;
 use lightbox_domain::range::ByteRange;
@@ -28,6 +32,21 @@ pub type UploadStream = BoxStream<'static, Result<Bytes, std::io::Error>>;
 
 /// The bytes of a stored object, as they are read.
 pub type ByteStream = BoxStream<'static, Result<Bytes, BlobError>>;
+
+/// What [`BlobStore::list`] yields.
+pub type ObjectListing = BoxStream<'static, Result<ListedObject, BlobError>>;
+
+/// An object (or a leftover of an unfinished write) found by listing the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListedObject {
+    /// Its full key, or for a leftover the key-like path of the leftover (e.g.
+    /// `images/ab/<id>/original#3`): either way it begins with the image's directory.
+    pub key: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// When it was last written.
+    pub last_modified: DateTime<Utc>,
+}
 
 /// Where an object lives in the store. Keys are made from image ids only, never from anything a
 /// client chose (such as a file name), so a client cannot steer where bytes land.
@@ -42,6 +61,27 @@ impl BlobKey {
         let text = id.to_string();
         let fan_out = &text[text.len() - 2..];
         format!("images/{fan_out}/{text}/")
+    }
+
+    /// The image whose directory `key` (a [`ListedObject`]'s) lies in, if it has the shape
+    /// `images/<xx>/<id>/<name>` with `<xx>` the id's fan-out.
+    pub fn image_of(key: &str) -> Option<ImageId> {
+        let mut parts = key.splitn(4, '/');
+        let (Some("images"), Some(fan_out), Some(text), Some(name)) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let id: ImageId = text.parse().ok()?;
+        // Compared with the text as listed, so that only the canonical spelling counts.
+        (!name.is_empty() && Self::image_prefix(&id) == format!("images/{fan_out}/{text}/"))
+            .then_some(id)
+    }
+
+    /// The directory prefixes every image lies under, `images/00/` to `images/ff/`: listing
+    /// them one by one walks the whole store in 256 bounded steps.
+    pub fn fan_out_prefixes() -> impl Iterator<Item = String> {
+        (0..=u8::MAX).map(|byte| format!("images/{byte:02x}/"))
     }
 
     /// The uploaded bytes of an image.
@@ -131,6 +171,14 @@ pub trait BlobStore: Send + Sync + 'static {
     /// [`BlobError::Unavailable`] when the store cannot be reached.
     async fn delete_prefix(&self, prefix: &str) -> Result<(), BlobError>;
 
+    /// Every object whose key starts with `prefix` (a directory prefix ending in `/`), in no
+    /// particular order, with the leftovers of unfinished writes the store keeps (see the module
+    /// contract). Listing nothing is an empty stream.
+    ///
+    /// # Errors
+    /// [`BlobError::Unavailable`] when the store cannot be reached, at once or as an item.
+    async fn list(&self, prefix: &str) -> Result<ObjectListing, BlobError>;
+
     /// A URL a client can GET the object from without identity, valid for `expires_in`, when the
     /// store can sign URLs itself (S3). `Ok(None)` when it cannot (the filesystem), and the service
     /// signs its own `/content` URL instead.
@@ -169,5 +217,47 @@ mod tests {
                 .as_str()
                 .starts_with(&BlobKey::image_prefix(&id))
         );
+    }
+
+    #[test]
+    fn listed_keys_name_their_image_only_in_their_own_directory() {
+        let id = ImageId::generate();
+        let prefix = BlobKey::image_prefix(&id);
+        for key in [
+            BlobKey::original(&id).as_str().to_owned(),
+            format!("{prefix}thumbnail-256.jpg"),
+            format!("{prefix}original#3"),
+        ] {
+            assert_eq!(BlobKey::image_of(&key), Some(id), "{key}");
+        }
+        let text = id.to_string();
+        let wrong_fan_out = if text.ends_with("00") { "01" } else { "00" };
+        for key in [
+            prefix.clone(),
+            format!("images/{wrong_fan_out}/{text}/original"),
+            format!("other/{}/{text}/original", &text[34..]),
+            format!("images/{}/not-an-id/original", &text[34..]),
+            ".ready-probe-1".to_owned(),
+        ] {
+            assert_eq!(BlobKey::image_of(&key), None, "{key}");
+        }
+    }
+
+    #[test]
+    fn the_fan_out_prefixes_cover_every_image_directory() {
+        let prefixes: Vec<String> = BlobKey::fan_out_prefixes().collect();
+        assert_eq!(prefixes.len(), 256);
+        for _ in 0..64 {
+            let id = ImageId::generate();
+            let directory = BlobKey::image_prefix(&id);
+            assert_eq!(
+                prefixes
+                    .iter()
+                    .filter(|p| directory.starts_with(p.as_str()))
+                    .count(),
+                1,
+                "{directory}"
+            );
+        }
     }
 }

@@ -9,7 +9,11 @@
 //!   that of two racing writers exactly one wins;
 //! - serve `list` from indexes (never by reading every record), in `(created_at, id)` order,
 //!   strictly after the query's position;
+//! - visit every record exactly once over a whole `sweep` (the operator's passes over the whole
+//!   store: scrub, migration), records created or deleted meanwhile aside;
 //! - translate backend-specific errors into [`RepoError`], keeping the cause for logs.
+
+use std::collections::HashSet;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -56,6 +60,23 @@ pub enum CreateOutcome {
         usage: Usage,
     },
 }
+
+/// Where a [`ImageRepository::sweep`] stopped: opaque, made and read by the repository alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepPosition(pub String);
+
+/// One page of a sweep.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SweepPage {
+    /// Records, in the repository's own order; possibly fewer than asked, even none, before the
+    /// end.
+    pub records: Vec<ImageRecord>,
+    /// Where the next page starts; `None` when the sweep is complete.
+    pub next: Option<SweepPosition>,
+}
+
+/// How many ids [`ImageRepository::existing_ids`] takes at once.
+pub const EXISTING_IDS_BATCH: usize = 100;
 
 /// How much a user stores.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -118,6 +139,20 @@ pub trait ImageRepository: Send + Sync + 'static {
     /// # Errors
     /// [`RepoError::Unavailable`].
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError>;
+
+    /// Which of `ids` (at most [`EXISTING_IDS_BATCH`]) have a record, in one round trip.
+    ///
+    /// # Errors
+    /// [`RepoError::Unavailable`].
+    async fn existing_ids(&self, ids: &[ImageId]) -> Result<HashSet<ImageId>, RepoError>;
+
+    /// Up to about `limit` records from `from` on (the start when `None`), for passes over the
+    /// whole store. Reads every record over a sweep, so it is for operators' commands only,
+    /// never for a request.
+    ///
+    /// # Errors
+    /// [`RepoError::Unavailable`], also for a position this repository did not make.
+    async fn sweep(&self, from: Option<SweepPosition>, limit: u32) -> Result<SweepPage, RepoError>;
 
     /// Up to `query.limit + 1` records matching the query's filter, in its order, strictly after
     /// its position. The one extra record tells the caller whether another page exists.

@@ -17,9 +17,14 @@ pub mod stored_image;
 pub mod testing;
 pub mod use_cases;
 
-pub use blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ByteStream, UploadStream};
+pub use blob_store::{
+    BlobContent, BlobError, BlobKey, BlobStore, ByteStream, ListedObject, ObjectListing,
+    UploadStream,
+};
 pub use clock::{Clock, SystemClock};
 pub use failure::{BackendFailure, BoxError};
 pub use image_processor::{Analysis, ImageProcessor, ProcessError, Thumbnail};
-pub use image_repository::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
+pub use image_repository::{
+    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+};
 pub use use_cases::{ImageService, ServiceSettings};

@@ -6,7 +6,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use lightbox_domain::range::ByteRange;
 
-use crate::blob_store::{BlobContent, BlobError, BlobKey, BlobStore, UploadStream};
+use crate::blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ObjectListing, UploadStream};
 use crate::testing::faults::plan::{FaultPlan, InjectedFault, Operation, strike};
 
 /// Wraps a blob store; every call is logged in the plan, and the planned one fails.
@@ -52,6 +52,11 @@ impl BlobStore for FaultyBlobStore {
     async fn delete_prefix(&self, prefix: &str) -> Result<(), BlobError> {
         self.check(Operation::BlobDeletePrefix).await?;
         self.inner.delete_prefix(prefix).await
+    }
+
+    async fn list(&self, prefix: &str) -> Result<ObjectListing, BlobError> {
+        self.check(Operation::BlobList).await?;
+        self.inner.list(prefix).await
     }
 
     async fn presigned_get(

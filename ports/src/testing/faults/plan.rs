@@ -14,6 +14,8 @@ pub enum Operation {
     BlobGet,
     /// [`BlobStore::delete_prefix`](crate::BlobStore::delete_prefix).
     BlobDeletePrefix,
+    /// [`BlobStore::list`](crate::BlobStore::list).
+    BlobList,
     /// [`BlobStore::presigned_get`](crate::BlobStore::presigned_get).
     BlobPresignedGet,
     /// [`BlobStore::check_ready`](crate::BlobStore::check_ready).
@@ -22,6 +24,10 @@ pub enum Operation {
     RepoCreate,
     /// [`ImageRepository::get`](crate::ImageRepository::get).
     RepoGet,
+    /// [`ImageRepository::existing_ids`](crate::ImageRepository::existing_ids).
+    RepoExistingIds,
+    /// [`ImageRepository::sweep`](crate::ImageRepository::sweep).
+    RepoSweep,
     /// [`ImageRepository::list`](crate::ImageRepository::list).
     RepoList,
     /// [`ImageRepository::update`](crate::ImageRepository::update).

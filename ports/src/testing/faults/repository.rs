@@ -1,5 +1,6 @@
 //! [`FaultyImageRepository`]: a real repository whose calls can be made to fail.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
@@ -9,7 +10,9 @@ use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
 use lightbox_domain::quota::Quota;
 
-use crate::image_repository::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
+use crate::image_repository::{
+    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+};
 use crate::testing::faults::plan::{FaultPlan, InjectedFault, Operation, strike};
 
 /// Wraps a repository; every call is logged in the plan, and the planned one fails.
@@ -55,6 +58,16 @@ impl ImageRepository for FaultyImageRepository {
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {
         self.check(Operation::RepoGet).await?;
         self.inner.get(id).await
+    }
+
+    async fn existing_ids(&self, ids: &[ImageId]) -> Result<HashSet<ImageId>, RepoError> {
+        self.check(Operation::RepoExistingIds).await?;
+        self.inner.existing_ids(ids).await
+    }
+
+    async fn sweep(&self, from: Option<SweepPosition>, limit: u32) -> Result<SweepPage, RepoError> {
+        self.check(Operation::RepoSweep).await?;
+        self.inner.sweep(from, limit).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Vec<ImageRecord>, RepoError> {
