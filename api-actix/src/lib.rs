@@ -12,6 +12,7 @@ mod docs;
 pub mod extract;
 mod handlers;
 mod http;
+pub mod maintenance;
 pub mod openapi;
 pub mod problem;
 pub mod provision;

@@ -4,13 +4,18 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use lightbox_api::config::ConfigError;
+use lightbox_api::maintenance::{self, GcCommand};
 use lightbox_api::{Application, Settings, telemetry};
 
 /// Exit code for a bad setting (as for bad command-line usage).
 const EXIT_BAD_SETTING: u8 = 2;
+
+/// Exit code of a scrub that found missing, corrupt or unreadable images.
+const EXIT_DAMAGE_FOUND: u8 = 3;
 
 /// lightbox: an image storage service.
 #[derive(Debug, Parser)]
@@ -31,6 +36,21 @@ enum Command {
     Provision,
     /// Print the OpenAPI 3.1 document (the one served at /api/v1/openapi.json) to stdout.
     Openapi,
+    /// Remove the objects of images that have no metadata (left by crashes and failed writes)
+    /// once older than the grace period; prints a summary. Safe while servers run.
+    Gc {
+        /// Report what would be removed, and remove nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Age an object without metadata must reach to be removed (default: the
+        /// gc_grace_seconds setting, 3600). Below the body deadline only while no server runs:
+        /// an upload in progress has bytes but no metadata yet.
+        #[arg(long, value_name = "SECONDS")]
+        grace_seconds: Option<u64>,
+    },
+    /// Read every stored image and check it against its recorded size and SHA-256; report the
+    /// missing and corrupt ones (exit code 3), never changing anything.
+    Scrub,
 }
 
 #[actix_web::main]
@@ -40,6 +60,17 @@ async fn main() -> ExitCode {
         Command::Serve => serve(cli.config).await,
         Command::Openapi => print_openapi(),
         Command::Provision => provision(cli.config).await,
+        Command::Gc {
+            dry_run,
+            grace_seconds,
+        } => {
+            let command = GcCommand {
+                dry_run,
+                grace: grace_seconds.map(Duration::from_secs),
+            };
+            collect_garbage(cli.config, command).await
+        }
+        Command::Scrub => scrub(cli.config).await,
     }
 }
 
@@ -93,6 +124,65 @@ async fn provision(config: Option<PathBuf>) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn collect_garbage(config: Option<PathBuf>, command: GcCommand) -> ExitCode {
+    let Some(settings) = command_settings(config.as_deref()) else {
+        return ExitCode::from(EXIT_BAD_SETTING);
+    };
+    match maintenance::collect_garbage(&settings, command).await {
+        Ok((report, summary)) => {
+            println!("{summary}");
+            if report.failed > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(error) => command_failed(&error),
+    }
+}
+
+async fn scrub(config: Option<PathBuf>) -> ExitCode {
+    let Some(settings) = command_settings(config.as_deref()) else {
+        return ExitCode::from(EXIT_BAD_SETTING);
+    };
+    match maintenance::scrub(&settings).await {
+        Ok(outcome) => {
+            print!("{}", outcome.summary);
+            if outcome.report.is_clean() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_DAMAGE_FOUND)
+            }
+        }
+        Err(error) => command_failed(&error),
+    }
+}
+
+/// The settings of a one-shot command, with its logs set up (warnings and errors on stderr
+/// unless `LIGHTBOX_LOG` says otherwise); `None` once the problem is printed.
+fn command_settings(config: Option<&std::path::Path>) -> Option<Settings> {
+    let settings = match Settings::load(config) {
+        Ok(settings) => settings,
+        Err(error) => {
+            bad_setting(&error);
+            return None;
+        }
+    };
+    if let Err(error) = telemetry::init(&settings.log, settings.log_format) {
+        eprintln!("error: {error:#}");
+    }
+    Some(settings)
+}
+
+/// The exit of a one-shot command that could not do its work.
+fn command_failed(error: &anyhow::Error) -> ExitCode {
+    if let Some(config_error) = error.downcast_ref::<ConfigError>() {
+        return bad_setting(config_error);
+    }
+    eprintln!("error: {error:#}");
+    ExitCode::FAILURE
 }
 
 fn print_openapi() -> ExitCode {

@@ -23,6 +23,7 @@ use crate::config::{BackendKind, Settings, Validated};
 use crate::docs::DocsConfig;
 use crate::http::panics::answer_panics;
 use crate::http::security_headers::security_headers;
+use crate::maintenance::spawn_background_gc;
 use crate::openapi::OpenApiJson;
 use crate::state::AppState;
 use crate::telemetry::{RequestSpan, request_id};
@@ -46,6 +47,8 @@ pub type Storage = (Arc<dyn BlobStore>, Arc<dyn ImageRepository>);
 pub struct Application {
     port: u16,
     server: Server,
+    /// The background garbage collection, when on; it ends with the server.
+    background_gc: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::fmt::Debug for Application {
@@ -78,6 +81,8 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
         let storage = wrap(open_backend(&settings).await?);
+        let gc_schedule = validated.background_gc;
+        let gc_storage = (Arc::clone(&storage.0), Arc::clone(&storage.1));
         let shared = Shared::new(&settings, validated, storage)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
@@ -88,7 +93,14 @@ impl Application {
         let server = serve(listener, shared)?;
         let port = address.port();
         tracing::info!(address = %settings.bind, port, "lightbox listening");
-        Ok(Application { port, server })
+        // Started last, so that a start that fails leaves no task behind.
+        let background_gc = gc_schedule
+            .map(|schedule| spawn_background_gc(schedule, gc_storage.0, gc_storage.1));
+        Ok(Application {
+            port,
+            server,
+            background_gc,
+        })
     }
 
     /// The port the server listens on.
@@ -102,13 +114,17 @@ impl Application {
     /// # Errors
     /// An I/O error of the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let outcome = self.server.await;
+        if let Some(task) = self.background_gc {
+            task.abort();
+        }
+        outcome
     }
 }
 
 /// The storage the settings choose: the local directory, or S3 + DynamoDB through the AWS SDK's
 /// own credential, region and endpoint chain.
-async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
+pub(crate) async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
     match settings.backend {
         BackendKind::Local => {
             let local = LocalBackend::open(&settings.data_dir)

@@ -319,6 +319,68 @@ fn the_binary_serves_an_upload() {
     assert!(response.body.contains("\"image/png\""), "{}", response.body);
 }
 
+/// Runs a one-shot subcommand on `dir`'s data directory; returns its exit code and stdout.
+fn run_command(dir: &Path, arguments: &[&str]) -> (Option<i32>, String) {
+    let output = base_command(dir)
+        .args(arguments)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (output.status.code(), stdout)
+}
+
+#[test]
+fn gc_and_scrub_run_from_the_command_line_and_say_what_they_found() {
+    let server = Server::start();
+    let content_type = format!("multipart/form-data; boundary={BOUNDARY}");
+    let headers = [
+        ("X-User-ID", "alice"),
+        ("Content-Type", content_type.as_str()),
+    ];
+    let body = multipart(&tiny_png());
+    let response = request(server.port, "POST", "/api/v1/images", &headers, &body).unwrap();
+    assert_eq!(response.status, 201, "{}", response.body);
+    let id = response
+        .body
+        .split("\"id\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_owned();
+    let dir = server.dir.path().to_owned();
+    let images = dir.join("data/blobs/images");
+    // An upload that died between its bytes and its metadata: a staging file and a whole file.
+    let orphan = images.join("ff/0193c0a4-0000-7000-8000-0000000000ff");
+    std::fs::create_dir_all(&orphan).unwrap();
+    std::fs::write(orphan.join("original"), b"orphan bytes").unwrap();
+    std::fs::write(orphan.join("original#1"), b"half").unwrap();
+
+    let (code, stdout) = run_command(&dir, &["gc", "--dry-run", "--grace-seconds", "0"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("1 orphans (2 objects"), "{stdout}");
+    assert!(stdout.contains("dry run"), "{stdout}");
+    assert!(orphan.join("original").exists());
+
+    let (code, stdout) = run_command(&dir, &["gc", "--grace-seconds", "0"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("1 removed, 0 failed"), "{stdout}");
+    assert!(!orphan.exists(), "the orphan's directory is gone");
+
+    let (code, stdout) = run_command(&dir, &["scrub"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("1 images checked"), "{stdout}");
+
+    let original = images.join(&id[34..]).join(&id).join("original");
+    std::fs::write(&original, b"flipped").unwrap();
+    let (code, stdout) = run_command(&dir, &["scrub"]);
+    assert_eq!(code, Some(3), "damage found is exit code 3: {stdout}");
+    assert!(stdout.contains(&format!("corrupt    {id} owner=alice")), "{stdout}");
+}
+
 #[test]
 fn the_binary_in_jwt_mode_takes_the_caller_from_a_bearer_token() {
     const SECRET: &str = "binary-tests: the HS256 secret of jwt mode";

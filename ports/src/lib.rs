@@ -12,6 +12,7 @@ pub mod conformance;
 pub mod failure;
 pub mod image_processor;
 pub mod image_repository;
+pub mod maintenance;
 pub mod stored_image;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

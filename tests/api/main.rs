@@ -24,6 +24,7 @@ mod list_errors;
 mod list_filters;
 mod list_paging;
 mod local_backend;
+mod maintenance;
 mod metadata;
 mod model;
 mod quota;

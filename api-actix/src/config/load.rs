@@ -18,7 +18,7 @@ use super::{
 };
 
 /// Every setting's TOML name; the environment names derive from them.
-pub(super) const KEYS: [&str; 28] = [
+pub(super) const KEYS: [&str; 30] = [
     "bind",
     "backend",
     "data_dir",
@@ -47,6 +47,8 @@ pub(super) const KEYS: [&str; 28] = [
     "quota_max_bytes",
     "body_idle_timeout_seconds",
     "body_timeout_seconds",
+    "gc_interval_seconds",
+    "gc_grace_seconds",
 ];
 
 impl Settings {
@@ -188,6 +190,12 @@ impl Values {
             &mut s.body_timeout_seconds,
             parse_number,
         )?;
+        self.set(
+            "gc_interval_seconds",
+            &mut s.gc_interval_seconds,
+            parse_number,
+        )?;
+        self.set("gc_grace_seconds", &mut s.gc_grace_seconds, parse_number)?;
         Ok(s)
     }
 

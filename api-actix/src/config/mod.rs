@@ -15,7 +15,7 @@ mod tests;
 use std::fmt;
 use std::path::PathBuf;
 
-pub use validate::Validated;
+pub use validate::{BackgroundGc, Validated};
 
 /// Prefix of every environment variable lightbox reads.
 pub const ENV_PREFIX: &str = "LIGHTBOX_";
@@ -81,6 +81,10 @@ pub struct Settings {
     pub body_idle_timeout_seconds: u64,
     /// Longest time a whole request body may take to arrive.
     pub body_timeout_seconds: u64,
+    /// Seconds between two background garbage collections; 0 turns the background task off.
+    pub gc_interval_seconds: u64,
+    /// Age an object without metadata must reach before garbage collection removes it.
+    pub gc_grace_seconds: u64,
 }
 
 impl Default for Settings {
@@ -115,6 +119,8 @@ impl Default for Settings {
             quota_max_bytes: None,
             body_idle_timeout_seconds: 30,
             body_timeout_seconds: 600,
+            gc_interval_seconds: 3600,
+            gc_grace_seconds: 3600,
         }
     }
 }

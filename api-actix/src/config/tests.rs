@@ -62,6 +62,27 @@ fn defaults_are_the_contracts() {
         ),
         (30, 600)
     );
+    assert_eq!(
+        (settings.gc_interval_seconds, settings.gc_grace_seconds),
+        (3600, 3600)
+    );
+}
+
+#[test]
+fn background_gc_runs_hourly_unless_turned_off() {
+    let validated = Settings::default().validate().unwrap();
+    assert_eq!(
+        validated.background_gc,
+        Some(BackgroundGc {
+            interval: std::time::Duration::from_secs(3600),
+            grace: std::time::Duration::from_secs(3600),
+        })
+    );
+    let off = Settings::from_sources(None, env(&[("LIGHTBOX_GC_INTERVAL_SECONDS", "0")]))
+        .unwrap()
+        .validate()
+        .unwrap();
+    assert_eq!(off.background_gc, None);
 }
 
 #[test]
@@ -180,6 +201,17 @@ fn every_kind_of_bad_setting_is_refused() {
                 ("LIGHTBOX_DYNAMODB_TABLE", "t"),
             ],
             "LIGHTBOX_DYNAMODB_TABLE: 't' is not a DynamoDB table name",
+        ),
+        (
+            vec![("LIGHTBOX_GC_GRACE_SECONDS", "600")],
+            "LIGHTBOX_GC_GRACE_SECONDS: must be longer than the body deadline (600 s)",
+        ),
+        (
+            vec![
+                ("LIGHTBOX_BODY_TIMEOUT_SECONDS", "60"),
+                ("LIGHTBOX_GC_GRACE_SECONDS", "30"),
+            ],
+            "LIGHTBOX_GC_GRACE_SECONDS: must be longer than the body deadline (60 s)",
         ),
         (
             vec![("LIGHTBOX_STRIP_METADATA", "maybe")],

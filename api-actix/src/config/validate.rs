@@ -42,6 +42,17 @@ pub struct Validated {
     pub quota: Quota,
     /// How callers are identified, a jwt mode's decoding key included.
     pub authentication: Authentication,
+    /// The background garbage collection, unless turned off.
+    pub background_gc: Option<BackgroundGc>,
+}
+
+/// When the server collects garbage by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackgroundGc {
+    /// Time between two runs.
+    pub interval: Duration,
+    /// Age an object without metadata must reach to be removed.
+    pub grace: Duration,
 }
 
 impl Settings {
@@ -113,6 +124,7 @@ impl Settings {
             |error @ QuotaError::Zero(limit)| bad(&format!("quota_{limit}"), error.to_string()),
         )?;
         let authentication = self.authentication(&bad)?;
+        let background_gc = self.background_gc(&bad)?;
         Ok(Validated {
             limits,
             signing_key,
@@ -120,7 +132,34 @@ impl Settings {
             url_ttl: Duration::from_secs(self.url_ttl_seconds),
             quota,
             authentication,
+            background_gc,
         })
+    }
+
+    /// The background gc, when on. Its grace must outlast the body deadline: an upload stores
+    /// its bytes before the rest of its body (fields after the file) has arrived, and only then
+    /// its metadata, so a shorter grace could take an upload in progress for an orphan.
+    fn background_gc(
+        &self,
+        bad: &dyn Fn(&str, String) -> ConfigError,
+    ) -> Result<Option<BackgroundGc>, ConfigError> {
+        if self.gc_grace_seconds <= self.body_timeout_seconds {
+            return Err(bad(
+                "gc_grace_seconds",
+                format!(
+                    "must be longer than the body deadline ({} s): younger objects may belong \
+                     to uploads still in progress",
+                    self.body_timeout_seconds
+                ),
+            ));
+        }
+        if self.gc_interval_seconds == 0 {
+            return Ok(None);
+        }
+        Ok(Some(BackgroundGc {
+            interval: Duration::from_secs(self.gc_interval_seconds),
+            grace: Duration::from_secs(self.gc_grace_seconds),
+        }))
     }
 
     /// The auth mode with what it needs; in jwt mode the key file is read and parsed here, so

@@ -18,7 +18,7 @@ mod update;
 pub mod upload;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::fmt;
 use std::sync::Arc;

@@ -27,6 +27,8 @@ pub struct TestApp {
     pub storage: TestStorage,
     /// The app's signing key, to sign `/content` URLs as the app does where `url` is S3's.
     pub signing_secret: String,
+    /// The settings it runs with, for the operators' commands (gc, scrub) on the same storage.
+    pub settings: Settings,
     alice: Caller,
 }
 
@@ -97,6 +99,8 @@ async fn spawn_app_over(
     let mut settings = Settings {
         bind: "127.0.0.1:0".to_owned(),
         signing_key: Some(Secret::new(SIGNING_SECRET.to_owned())),
+        // Off unless a test turns it on: a gc pass would only add calls to a shared emulator.
+        gc_interval_seconds: 0,
         ..Settings::default()
     };
     let storage = TestStorage::fresh(&mut settings);
@@ -107,7 +111,7 @@ async fn spawn_app_over(
         .as_ref()
         .map(|key| key.expose().to_owned())
         .unwrap_or_default();
-    let application = Application::build_with_storage_wrapper(settings, wrap_storage)
+    let application = Application::build_with_storage_wrapper(settings.clone(), wrap_storage)
         .await
         .expect("the application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
@@ -117,6 +121,7 @@ async fn spawn_app_over(
         address,
         storage,
         signing_secret,
+        settings,
         alice,
     }
 }

@@ -79,6 +79,65 @@ impl TestStorage {
         }
     }
 
+    /// Writes `bytes` at `key` directly into the blob store, behind the app's back: an orphan
+    /// when no metadata names the key's image, damage when it replaces a stored original.
+    pub async fn write_object(&self, key: &str, bytes: &[u8]) {
+        match self {
+            TestStorage::Local { data_dir } => {
+                let path = data_dir.path().join("blobs").join(key);
+                std::fs::create_dir_all(path.parent().expect("a key has a directory"))
+                    .expect("creating the object's directory");
+                std::fs::write(&path, bytes).expect("writing the object");
+            }
+            TestStorage::Aws { bucket } => {
+                s3_client(bucket)
+                    .await
+                    .put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .body(bytes.to_vec().into())
+                    .send()
+                    .await
+                    .expect("putting the object");
+            }
+        }
+    }
+
+    /// Removes the object at `key` behind the app's back.
+    pub async fn remove_object(&self, key: &str) {
+        match self {
+            TestStorage::Local { data_dir } => {
+                std::fs::remove_file(data_dir.path().join("blobs").join(key))
+                    .expect("removing the object");
+            }
+            TestStorage::Aws { bucket } => {
+                s3_client(bucket)
+                    .await
+                    .delete_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .send()
+                    .await
+                    .expect("deleting the object");
+            }
+        }
+    }
+
+    /// Whether an object exists at `key`.
+    pub async fn has_object(&self, key: &str) -> bool {
+        match self {
+            TestStorage::Local { data_dir } => data_dir.path().join("blobs").join(key).is_file(),
+            TestStorage::Aws { bucket } => s3_client(bucket)
+                .await
+                .head_object()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await
+                .is_ok(),
+        }
+    }
+
     /// The local data directory; `None` on aws.
     pub fn local_data_dir(&self) -> Option<&Path> {
         match self {
@@ -96,8 +155,8 @@ impl TestStorage {
     }
 }
 
-/// Counts the keys of a bucket, page by page.
-async fn count_objects(bucket: &str) -> usize {
+/// An S3 client on the emulator, as the app's.
+async fn s3_client(bucket: &str) -> aws_sdk_s3::Client {
     let sdk = load_sdk_config(&AwsSettings {
         bucket: bucket.to_owned(),
         table: bucket.to_owned(),
@@ -107,7 +166,12 @@ async fn count_objects(bucket: &str) -> usize {
     let config = aws_sdk_s3::config::Builder::from(&sdk)
         .force_path_style(true)
         .build();
-    let s3 = aws_sdk_s3::Client::from_conf(config);
+    aws_sdk_s3::Client::from_conf(config)
+}
+
+/// Counts the keys of a bucket, page by page.
+async fn count_objects(bucket: &str) -> usize {
+    let s3 = s3_client(bucket).await;
     let mut pages = s3.list_objects_v2().bucket(bucket).into_paginator().send();
     let mut count = 0;
     while let Some(page) = pages.next().await {

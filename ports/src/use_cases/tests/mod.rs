@@ -7,7 +7,7 @@ mod delete;
 mod list;
 mod placeholders;
 mod read;
-mod support;
+pub(crate) mod support;
 mod thumbnail;
 mod update;
 mod upload;
