@@ -128,20 +128,24 @@ fn probe_writable(root: &Path) -> Result<(), NotWritable> {
 
 /// Removes what deleting the objects under `prefix` (or a failed upload to the key `prefix`)
 /// left: for a directory prefix, its tree's empty directories and any staging files of uploads
-/// that died with a crash; then each empty ancestor above the shared levels.
+/// that died with a crash; for any other prefix, the staging files beside it that start with it
+/// (so that garbage collection can remove a leftover it listed by that leftover's key); then
+/// each empty ancestor above the shared levels.
 fn tidy(root: &Path, prefix: &str) {
-    let (directory, whole_tree) = match prefix.strip_suffix('/') {
-        Some(directory) => (directory, true),
-        None => (
-            prefix.rsplit_once('/').map_or("", |(parent, _)| parent),
-            false,
-        ),
+    let (directory, name) = match prefix.strip_suffix('/') {
+        Some(directory) => (directory, None),
+        None => match prefix.rsplit_once('/') {
+            Some((parent, name)) => (parent, Some(name)),
+            None => ("", Some(prefix)),
+        },
     };
     let Some((mut current, mut depth)) = inside_root(root, directory) else {
         return;
     };
-    if whole_tree && depth > SHARED_DEPTH {
-        clear_tree(&current);
+    match name {
+        None if depth > SHARED_DEPTH => clear_tree(&current),
+        Some(name) if !name.is_empty() => remove_staging_files(&current, name),
+        _ => {}
     }
     while depth > SHARED_DEPTH {
         match fs::remove_dir(&current) {
@@ -259,6 +263,20 @@ fn clear_tree(directory: &Path) {
                 let _ = fs::remove_file(&path);
             }
             _ => {}
+        }
+    }
+}
+
+/// Removes the staging files directly in `directory` whose names start with `name`.
+fn remove_staging_files(directory: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if is_file && file_name.to_string_lossy().starts_with(name) && is_staging_file(&file_name) {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

@@ -54,16 +54,7 @@ pub(super) async fn sweep(
     // A page of nothing could never move the sweep forward.
     let limit = limit.max(1);
     let mut transaction = pool.begin().await.map_err(from_sqlx)?;
-    let mut statement: QueryBuilder<Sqlite> =
-        QueryBuilder::new(concat!("SELECT ", image_columns!(), " FROM images AS i"));
-    if let Some(after) = after {
-        statement.push(" WHERE i.id > ").push_bind(after);
-    }
-    // One row beyond the page tells whether another page exists, sparing the caller a last
-    // round trip that finds nothing.
-    statement
-        .push(" ORDER BY i.id LIMIT ")
-        .push_bind(i64::from(limit) + 1);
+    let mut statement = sweep_statement("", after, limit);
     let mut rows: Vec<ImageRow> = statement
         .build_query_as()
         .fetch_all(&mut *transaction)
@@ -80,6 +71,23 @@ pub(super) async fn sweep(
     let records = with_tags(&mut transaction, rows).await?;
     transaction.commit().await.map_err(from_sqlx)?;
     Ok(SweepPage { records, next })
+}
+
+/// The statement for one page of a sweep: up to `limit + 1` rows of `images` with ids after
+/// `after`, in id order. `lead` is put before it (empty to run it, `EXPLAIN QUERY PLAN ` to
+/// examine it).
+pub(crate) fn sweep_statement(lead: &str, after: Option<Uuid>, limit: u32) -> QueryBuilder<Sqlite> {
+    let mut statement: QueryBuilder<Sqlite> = QueryBuilder::new(lead);
+    statement.push(concat!("SELECT ", image_columns!(), " FROM images AS i"));
+    if let Some(after) = after {
+        statement.push(" WHERE i.id > ").push_bind(after);
+    }
+    // One row beyond the page tells whether another page exists, sparing the caller a last
+    // round trip that finds nothing.
+    statement
+        .push(" ORDER BY i.id LIMIT ")
+        .push_bind(i64::from(limit) + 1);
+    statement
 }
 
 /// The id a position names.

@@ -159,6 +159,38 @@ async fn listings_show_crash_leftovers_until_the_image_is_deleted() {
 }
 
 #[tokio::test]
+async fn a_leftover_is_deleted_by_its_listed_key_and_the_image_stays() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().join("blobs");
+    let store = FsBlobStore::open(&root).unwrap();
+    let id = ImageId::generate();
+    let prefix = BlobKey::image_prefix(&id);
+    let original = BlobKey::original(&id);
+    store
+        .put(&original, body(vec![Ok(Bytes::from_static(b"whole"))]))
+        .await
+        .unwrap();
+    // A thumbnail upload of a live image cut off by a crash.
+    std::fs::write(root.join(&prefix).join("thumbnail-256.jpg#7"), b"half").unwrap();
+    let leftover = format!("{prefix}thumbnail-256.jpg#7");
+    let keys = |objects: Vec<ListedObject>| -> Vec<String> {
+        objects.into_iter().map(|object| object.key).collect()
+    };
+    assert_eq!(
+        keys(listed(&store, &prefix).await),
+        [original.as_str().to_owned(), leftover.clone()]
+    );
+
+    store.delete_prefix(&leftover).await.unwrap();
+    assert_eq!(
+        keys(listed(&store, &prefix).await),
+        [original.as_str().to_owned()]
+    );
+    let content = store.get(&original, None).await.unwrap();
+    assert_eq!(content.length, 5);
+}
+
+#[tokio::test]
 async fn the_store_is_not_ready_without_its_directory() {
     let directory = tempfile::tempdir().unwrap();
     let root = directory.path().join("blobs");
