@@ -1,6 +1,7 @@
 //! The metadata repository port on one DynamoDB table (layout in `schema`): images, their tags,
 //! per-owner usage counters and idempotency claims, written together by `TransactWriteItems`
-//! and listed by `Query` on the table's indexes only.
+//! and listed by `Query` on the table's indexes only; the operators' whole-store sweeps are the
+//! one `Scan` (see `sweep`).
 //!
 //! Consistency: single-image reads (`get`, and every read a write decides on) are strongly
 //! consistent. Lists read global secondary indexes, which DynamoDB updates asynchronously, so a
@@ -18,11 +19,14 @@ mod placeholder;
 mod quota;
 mod read;
 pub(crate) mod schema;
+mod sweep;
 mod window;
 mod write;
 
 #[cfg(test)]
 mod no_scan_tests;
+
+use std::collections::HashSet;
 
 use async_trait::async_trait;
 use aws_sdk_dynamodb::Client;
@@ -31,7 +35,9 @@ use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
 use lightbox_domain::quota::Quota;
-use lightbox_ports::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
+use lightbox_ports::{
+    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+};
 
 /// An [`ImageRepository`] on one DynamoDB table, which must exist with its indexes (see
 /// [`crate::provision`]).
@@ -61,6 +67,14 @@ impl ImageRepository for DynamoImageRepository {
 
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {
         self.get_image(id).await
+    }
+
+    async fn existing_ids(&self, ids: &[ImageId]) -> Result<HashSet<ImageId>, RepoError> {
+        self.existing_image_ids(ids).await
+    }
+
+    async fn sweep(&self, from: Option<SweepPosition>, limit: u32) -> Result<SweepPage, RepoError> {
+        self.sweep_images(from, limit).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Vec<ImageRecord>, RepoError> {

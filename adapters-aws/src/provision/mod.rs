@@ -1,5 +1,5 @@
-//! `provision`: creates the bucket and the table (with its indexes and TTL) when they are
-//! missing, waits until the table is active, and reports what it did. Safe to rerun: a second
+//! `provision`: creates the bucket (with a lifecycle rule aborting incomplete multipart uploads)
+//! and the table (with its indexes and TTL) when they are missing, waits until the table is active, and reports what it did. Safe to rerun: a second
 //! run finds everything present and creates nothing.
 
 use std::fmt;
@@ -10,6 +10,7 @@ use aws_sdk_s3::types::{BucketLocationConstraint, CreateBucketConfiguration};
 use lightbox_ports::failure::BoxError;
 
 use crate::config::{AwsSettings, load_sdk_config, s3_client};
+mod lifecycle;
 mod table;
 
 /// What became of one resource.
@@ -66,7 +67,7 @@ impl fmt::Display for ProvisionReport {
 /// Why provisioning stopped.
 #[derive(Debug, thiserror::Error)]
 pub enum ProvisionError {
-    /// The bucket could not be looked up or created.
+    /// The bucket could not be looked up or created, or given its lifecycle rule.
     #[error("cannot provision the S3 bucket {bucket}")]
     Bucket {
         /// The bucket.
@@ -129,6 +130,19 @@ pub async fn provision_with(
             source,
         })?;
     report.note(format!("S3 bucket {}", settings.bucket), bucket);
+    let rule = lifecycle::provision_abort_rule(sdk, &settings.bucket)
+        .await
+        .map_err(|source| ProvisionError::Bucket {
+            bucket: settings.bucket.clone(),
+            source,
+        })?;
+    report.note(
+        format!(
+            "lifecycle rule aborting incomplete multipart uploads on {}",
+            settings.bucket
+        ),
+        rule,
+    );
     table::provision_table(sdk, &settings.table, &mut report).await?;
     Ok(report)
 }

@@ -8,6 +8,7 @@
 
 mod body;
 mod errors;
+mod listing;
 
 use std::time::Duration;
 
@@ -18,7 +19,7 @@ use aws_sdk_s3::primitives::ByteStream as SdkByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use lightbox_domain::range::ByteRange;
 use lightbox_ports::failure::Cause;
-use lightbox_ports::{BlobContent, BlobError, BlobKey, BlobStore, UploadStream};
+use lightbox_ports::{BlobContent, BlobError, BlobKey, BlobStore, ObjectListing, UploadStream};
 
 use body::{collect_upload, content_stream};
 use errors::{from_sdk, is_not_found};
@@ -120,6 +121,10 @@ impl BlobStore for S3BlobStore {
             self.delete_batch(batch).await?;
         }
         Ok(())
+    }
+
+    async fn list(&self, prefix: &str) -> Result<ObjectListing, BlobError> {
+        Ok(self.listing(prefix))
     }
 
     async fn presigned_get(

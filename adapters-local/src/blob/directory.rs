@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use lightbox_ports::BlobError;
+use chrono::{DateTime, Utc};
+use lightbox_ports::{BlobError, ListedObject};
 use object_store::local::LocalFileSystem;
 
 use super::errors::{from_io, from_write};
@@ -85,6 +86,15 @@ impl Medium for Directory {
             tracing::warn!(error = %error, "tidying the blob directory failed");
         }
     }
+
+    async fn leftovers(&self, prefix: &str) -> Result<Vec<ListedObject>, BlobError> {
+        let root = Arc::clone(&self.root);
+        let prefix = prefix.to_owned();
+        tokio::task::spawn_blocking(move || staging_files(&root, &prefix))
+            .await
+            .map_err(BlobError::unavailable)?
+            .map_err(from_io)
+    }
 }
 
 /// Why the directory cannot take writes. Only logged, so it may name the path.
@@ -118,27 +128,24 @@ fn probe_writable(root: &Path) -> Result<(), NotWritable> {
 
 /// Removes what deleting the objects under `prefix` (or a failed upload to the key `prefix`)
 /// left: for a directory prefix, its tree's empty directories and any staging files of uploads
-/// that died with a crash; then each empty ancestor above the shared levels.
+/// that died with a crash; for any other prefix, the staging files beside it that start with it
+/// (so that garbage collection can remove a leftover it listed by that leftover's key); then
+/// each empty ancestor above the shared levels.
 fn tidy(root: &Path, prefix: &str) {
-    let (directory, whole_tree) = match prefix.strip_suffix('/') {
-        Some(directory) => (directory, true),
-        None => (
-            prefix.rsplit_once('/').map_or("", |(parent, _)| parent),
-            false,
-        ),
+    let (directory, name) = match prefix.strip_suffix('/') {
+        Some(directory) => (directory, None),
+        None => match prefix.rsplit_once('/') {
+            Some((parent, name)) => (parent, Some(name)),
+            None => ("", Some(prefix)),
+        },
     };
-    // Joined part by part, so that no spelling of the prefix can point outside the root.
-    let mut current = root.to_owned();
-    let mut depth = 0;
-    for part in directory.split('/').filter(|part| !part.is_empty()) {
-        if part == "." || part == ".." {
-            return;
-        }
-        current.push(part);
-        depth += 1;
-    }
-    if whole_tree && depth > SHARED_DEPTH {
-        clear_tree(&current);
+    let Some((mut current, mut depth)) = inside_root(root, directory) else {
+        return;
+    };
+    match name {
+        None if depth > SHARED_DEPTH => clear_tree(&current),
+        Some(name) if !name.is_empty() => remove_staging_files(&current, name),
+        _ => {}
     }
     while depth > SHARED_DEPTH {
         match fs::remove_dir(&current) {
@@ -153,6 +160,89 @@ fn tidy(root: &Path, prefix: &str) {
         }
         depth -= 1;
     }
+}
+
+/// The path of `directory` (a key's directory part) under `root`, and how many levels deep it
+/// is; `None` for a spelling that could point outside the root. Joined part by part for that
+/// reason.
+fn inside_root(root: &Path, directory: &str) -> Option<(PathBuf, usize)> {
+    let mut path = root.to_owned();
+    let mut depth = 0;
+    for part in directory.split('/').filter(|part| !part.is_empty()) {
+        if part == "." || part == ".." {
+            return None;
+        }
+        path.push(part);
+        depth += 1;
+    }
+    Some((path, depth))
+}
+
+/// The staging files whose key-like path under `root` starts with `prefix`, with their sizes and
+/// modification times. A directory or file that vanishes while it is walked (a delete or a
+/// completing upload racing the walk) is simply not reported.
+fn staging_files(root: &Path, prefix: &str) -> io::Result<Vec<ListedObject>> {
+    let directory = prefix
+        .rsplit_once('/')
+        .map_or("", |(directory, _)| directory);
+    let mut found = Vec::new();
+    if let Some((path, _)) = inside_root(root, directory) {
+        collect_staging_files(&path, directory, prefix, &mut found)?;
+    }
+    Ok(found)
+}
+
+/// Walks `path` (whose key-like spelling is `key`) depth first, adding to `found` each staging
+/// file whose key starts with `prefix`. Symbolic links are not followed: the store never makes
+/// them, and following one could leave the root.
+fn collect_staging_files(
+    path: &Path,
+    key: &str,
+    prefix: &str,
+    found: &mut Vec<ListedObject>,
+) -> io::Result<()> {
+    let entries = match fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    for entry in entries {
+        let entry = entry?;
+        // Names that are not UTF-8 cannot have been written through object_store.
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            continue;
+        };
+        let child = if key.is_empty() {
+            name.clone()
+        } else {
+            format!("{key}/{name}")
+        };
+        let kind = match entry.file_type() {
+            Ok(kind) => kind,
+            Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+            Err(error) => return Err(error),
+        };
+        // A directory can hold matches only if its path and the prefix agree as far as both go.
+        if kind.is_dir() && (child.starts_with(prefix) || prefix.starts_with(&format!("{child}/")))
+        {
+            collect_staging_files(&entry.path(), &child, prefix, found)?;
+        } else if kind.is_file()
+            && child.starts_with(prefix)
+            && is_staging_file(std::ffi::OsStr::new(&name))
+        {
+            let metadata = match entry.metadata() {
+                Ok(metadata) => metadata,
+                Err(error) if error.kind() == io::ErrorKind::NotFound => continue,
+                Err(error) => return Err(error),
+            };
+            found.push(ListedObject {
+                key: child,
+                size: metadata.len(),
+                last_modified: DateTime::<Utc>::from(metadata.modified()?),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Empties `directory` of subdirectories left empty and of staging files, bottom up, leaving
@@ -173,6 +263,20 @@ fn clear_tree(directory: &Path) {
                 let _ = fs::remove_file(&path);
             }
             _ => {}
+        }
+    }
+}
+
+/// Removes the staging files directly in `directory` whose names start with `name`.
+fn remove_staging_files(directory: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
+        if is_file && file_name.to_string_lossy().starts_with(name) && is_staging_file(&file_name) {
+            let _ = fs::remove_file(entry.path());
         }
     }
 }

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use lightbox_ports::BlobError;
+use lightbox_ports::{BlobError, ListedObject};
 use object_store::memory::InMemory;
 
 use super::object_blob_store::{Medium, ObjectBlobStore};
 
-/// Memory as a medium: always ready, nothing to tidy, nothing durable.
+/// Memory as a medium: always ready, nothing to tidy or left over, nothing durable.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Memory;
 
@@ -36,4 +36,9 @@ impl Medium for Memory {
     }
 
     async fn tidy(&self, _prefix: &str) {}
+
+    async fn leftovers(&self, _prefix: &str) -> Result<Vec<ListedObject>, BlobError> {
+        // `InMemory` publishes an upload in one step at completion: nothing is ever half there.
+        Ok(Vec::new())
+    }
 }

@@ -6,10 +6,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures::{StreamExt, TryStreamExt, future};
+use futures::{StreamExt, TryStreamExt, future, stream};
 use lightbox_domain::range::ByteRange;
 use lightbox_ports::failure::Cause;
-use lightbox_ports::{BlobContent, BlobError, BlobKey, BlobStore, UploadStream};
+use lightbox_ports::{
+    BlobContent, BlobError, BlobKey, BlobStore, ListedObject, ObjectListing, UploadStream,
+};
 use object_store::path::Path;
 use object_store::{
     GetOptions, GetRange, MultipartUpload, ObjectStore, ObjectStoreExt, WriteMultipart,
@@ -38,6 +40,14 @@ pub trait Medium: fmt::Debug + Send + Sync + 'static {
     /// `prefix` failed: removes what they leave behind (such as empty directories). Best effort,
     /// since leftovers are invisible to readers.
     async fn tidy(&self, prefix: &str);
+
+    /// The leftovers of unfinished writes under `prefix` that object_store's own listing hides
+    /// (staging files a crash left behind), so that garbage collection can see them. Keys are
+    /// spelled like object keys. Nothing under a prefix that does not exist.
+    ///
+    /// # Errors
+    /// [`BlobError::Unavailable`] when the medium cannot be read.
+    async fn leftovers(&self, prefix: &str) -> Result<Vec<ListedObject>, BlobError>;
 }
 
 /// A [`BlobStore`] over an object_store backend kept on the medium `M`.
@@ -95,14 +105,9 @@ impl<M: Medium> BlobStore for ObjectBlobStore<M> {
                 "refusing to delete with an empty prefix".to_owned(),
             )));
         }
-        // object_store lists whole path segments, while the port's prefix is plain text: list
-        // the deepest complete directory and keep what starts with the text.
-        let directory = prefix
-            .rsplit_once('/')
-            .map_or("", |(directory, _)| directory);
         let listed: Vec<Path> = self
             .store
-            .list(Some(&object_path(directory)?))
+            .list(Some(&object_path(directory_of(prefix))?))
             .map_ok(|meta| meta.location)
             .try_filter(|location| future::ready(location.as_ref().starts_with(prefix)))
             .try_collect()
@@ -117,6 +122,26 @@ impl<M: Medium> BlobStore for ObjectBlobStore<M> {
         }
         self.medium.tidy(prefix).await;
         Ok(())
+    }
+
+    async fn list(&self, prefix: &str) -> Result<ObjectListing, BlobError> {
+        // Read before the objects: an upload completing in between then shows as both its
+        // staging file and its object, never as neither.
+        let leftovers = self.medium.leftovers(prefix).await?;
+        let wanted = prefix.to_owned();
+        let objects = self
+            .store
+            .list(Some(&object_path(directory_of(prefix))?))
+            .try_filter(move |meta| future::ready(meta.location.as_ref().starts_with(&wanted)))
+            .map_ok(|meta| ListedObject {
+                key: meta.location.to_string(),
+                size: meta.size,
+                last_modified: meta.last_modified,
+            })
+            .map_err(from_write);
+        Ok(objects
+            .chain(stream::iter(leftovers.into_iter().map(Ok)))
+            .boxed())
     }
 
     async fn presigned_get(
@@ -175,6 +200,15 @@ async fn write_body(writer: &mut WriteMultipart, mut body: UploadStream) -> Resu
         writer.put(bytes);
     }
     Ok(())
+}
+
+/// The deepest complete directory of a prefix. object_store lists whole path segments, while
+/// the port's prefixes are plain text: listing this directory and keeping what starts with the
+/// text gives exactly the prefix's objects.
+fn directory_of(prefix: &str) -> &str {
+    prefix
+        .rsplit_once('/')
+        .map_or("", |(directory, _)| directory)
 }
 
 /// The object_store path of a key or prefix. Keys are built from ids only, so a refusal here

@@ -1,5 +1,5 @@
 //! The image repository in SQLite, through sqlx: schema in `migrations/`, one submodule per
-//! concern (connecting, reading, writing, idempotency claims, listing SQL).
+//! concern (connecting, reading, writing, idempotency claims, listing SQL, whole-store sweeps).
 
 mod claims;
 mod connect;
@@ -9,8 +9,10 @@ mod list_sql;
 mod query_plan_tests;
 mod read;
 mod stored;
+mod sweep;
 mod write;
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::Duration;
 
@@ -21,7 +23,9 @@ use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
 use lightbox_domain::quota::Quota;
 use lightbox_ports::failure::Cause;
-use lightbox_ports::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
+use lightbox_ports::{
+    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+};
 use sqlx::SqlitePool;
 
 use errors::from_sqlx;
@@ -77,6 +81,14 @@ impl ImageRepository for SqliteImageRepository {
 
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {
         read::get(&self.pool, id).await
+    }
+
+    async fn existing_ids(&self, ids: &[ImageId]) -> Result<HashSet<ImageId>, RepoError> {
+        sweep::existing_ids(&self.pool, ids).await
+    }
+
+    async fn sweep(&self, from: Option<SweepPosition>, limit: u32) -> Result<SweepPage, RepoError> {
+        sweep::sweep(&self.pool, from, limit).await
     }
 
     async fn list(&self, query: &ListQuery) -> Result<Vec<ImageRecord>, RepoError> {

@@ -21,6 +21,7 @@ use sqlx::{Row, SqlitePool};
 use super::SqliteImageRepository;
 use super::list_sql::list_statement;
 use super::read::USAGE_SQL;
+use super::sweep::sweep_statement;
 
 /// One query shape: which filters are present.
 #[derive(Debug, Clone, Copy)]
@@ -174,4 +175,21 @@ async fn usage_reads_only_the_covering_index() {
         steps,
         ["SEARCH images USING COVERING INDEX images_by_owner (owner_id=?)"]
     );
+}
+
+#[tokio::test]
+async fn sweep_pages_are_ranges_of_the_primary_key() {
+    let repository = SqliteImageRepository::in_memory().await.unwrap();
+    for after in [None, Some(*ImageId::generate().as_uuid())] {
+        let mut statement = sweep_statement("EXPLAIN QUERY PLAN ", after, 100);
+        let rows = statement.build().fetch_all(&repository.pool).await.unwrap();
+        let steps: Vec<String> = rows.iter().map(|row| row.get("detail")).collect();
+        // The first page starts at the index's beginning and stops after its rows; every later
+        // page seeks to its position.
+        let expected = match after {
+            None => "SCAN i USING INDEX sqlite_autoindex_images_1",
+            Some(_) => "SEARCH i USING INDEX sqlite_autoindex_images_1 (id>?)",
+        };
+        assert_eq!(steps, [expected], "after {after:?}");
+    }
 }

@@ -82,7 +82,7 @@ pub(super) async fn usage<'c>(
 
 /// Completes `rows` with their tags, read in one statement for all of them, and turns them into
 /// domain records in their order.
-async fn with_tags(
+pub(super) async fn with_tags(
     connection: &mut SqliteConnection,
     rows: Vec<ImageRow>,
 ) -> Result<Vec<ImageRecord>, RepoError> {

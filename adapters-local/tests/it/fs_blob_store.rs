@@ -1,14 +1,15 @@
 //! What only a directory can show: no staging files or empty directories are left behind by
-//! aborted uploads or deletes, and readiness notices a missing directory.
+//! aborted uploads or deletes, listings show the staging files a crash left, and readiness
+//! notices a missing directory.
 
 use std::io;
 use std::path::{Path, PathBuf};
 
 use bytes::Bytes;
-use futures::{StreamExt, stream};
+use futures::{StreamExt, TryStreamExt, stream};
 use lightbox_adapters_local::FsBlobStore;
 use lightbox_domain::ids::ImageId;
-use lightbox_ports::{BlobError, BlobKey, BlobStore, UploadStream};
+use lightbox_ports::{BlobError, BlobKey, BlobStore, ListedObject, UploadStream};
 
 /// Every file and directory under `root`, relative to it, sorted.
 fn tree(root: &Path) -> Vec<String> {
@@ -85,6 +86,108 @@ async fn deleting_an_image_removes_its_directory_and_crash_leftovers() {
         .await
         .unwrap();
     assert!(!image_directory.exists(), "left behind: {:?}", tree(&root));
+}
+
+async fn listed(store: &FsBlobStore, prefix: &str) -> Vec<ListedObject> {
+    let mut objects: Vec<ListedObject> = store
+        .list(prefix)
+        .await
+        .unwrap()
+        .try_collect()
+        .await
+        .unwrap();
+    objects.sort_by(|a, b| a.key.cmp(&b.key));
+    objects
+}
+
+#[tokio::test]
+async fn listings_show_crash_leftovers_until_the_image_is_deleted() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().join("blobs");
+    let store = FsBlobStore::open(&root).unwrap();
+    let id = ImageId::generate();
+    let prefix = BlobKey::image_prefix(&id);
+    store
+        .put(
+            &BlobKey::derived(&id, "thumbnails/256.jpg"),
+            body(vec![Ok(Bytes::from_static(b"thumb"))]),
+        )
+        .await
+        .unwrap();
+    // What a crash in the middle of uploading the original leaves: its staging file only, which
+    // object_store's own listing does not show.
+    let started = chrono::Utc::now();
+    std::fs::write(root.join(&prefix).join("original#3"), b"half of it").unwrap();
+    // A neighbour's leftover, under another image's directory, stays out of this listing.
+    let neighbour = ImageId::generate();
+    let neighbour_directory = root.join(BlobKey::image_prefix(&neighbour));
+    std::fs::create_dir_all(&neighbour_directory).unwrap();
+    std::fs::write(neighbour_directory.join("original#1"), b"x").unwrap();
+
+    let found = listed(&store, &prefix).await;
+    let keys: Vec<&str> = found.iter().map(|object| object.key.as_str()).collect();
+    assert_eq!(
+        keys,
+        [
+            format!("{prefix}original#3"),
+            format!("{prefix}thumbnails/256.jpg")
+        ]
+    );
+    assert_eq!(found[0].size, 10);
+    assert_eq!(found[1].size, 5);
+    let age = (found[0].last_modified - started).num_seconds().abs();
+    assert!(age < 5, "the leftover's time is {}", found[0].last_modified);
+    for object in &found {
+        assert_eq!(BlobKey::image_of(&object.key), Some(id), "{}", object.key);
+    }
+    // The whole store, as garbage collection walks it: the neighbour's leftover shows there.
+    let mut everything = Vec::new();
+    for fan_out in BlobKey::fan_out_prefixes() {
+        everything.extend(listed(&store, &fan_out).await);
+    }
+    assert_eq!(everything.len(), 3, "{everything:?}");
+
+    store.delete_prefix(&prefix).await.unwrap();
+    assert!(
+        !root.join(&prefix).exists(),
+        "left behind: {:?}",
+        tree(&root)
+    );
+    assert_eq!(listed(&store, &prefix).await, []);
+    // A prefix whose directory does not exist lists nothing, and is no error.
+    assert_eq!(listed(&store, "images/zz/").await, []);
+}
+
+#[tokio::test]
+async fn a_leftover_is_deleted_by_its_listed_key_and_the_image_stays() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().join("blobs");
+    let store = FsBlobStore::open(&root).unwrap();
+    let id = ImageId::generate();
+    let prefix = BlobKey::image_prefix(&id);
+    let original = BlobKey::original(&id);
+    store
+        .put(&original, body(vec![Ok(Bytes::from_static(b"whole"))]))
+        .await
+        .unwrap();
+    // A thumbnail upload of a live image cut off by a crash.
+    std::fs::write(root.join(&prefix).join("thumbnail-256.jpg#7"), b"half").unwrap();
+    let leftover = format!("{prefix}thumbnail-256.jpg#7");
+    let keys = |objects: Vec<ListedObject>| -> Vec<String> {
+        objects.into_iter().map(|object| object.key).collect()
+    };
+    assert_eq!(
+        keys(listed(&store, &prefix).await),
+        [original.as_str().to_owned(), leftover.clone()]
+    );
+
+    store.delete_prefix(&leftover).await.unwrap();
+    assert_eq!(
+        keys(listed(&store, &prefix).await),
+        [original.as_str().to_owned()]
+    );
+    let content = store.get(&original, None).await.unwrap();
+    assert_eq!(content.length, 5);
 }
 
 #[tokio::test]

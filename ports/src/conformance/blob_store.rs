@@ -21,6 +21,7 @@ pub async fn blob_store_conformance(store: &dyn BlobStore) {
     missing_objects_are_not_found(store).await;
     delete_prefix_removes_originals_and_derived_files(store).await;
     puts_run_concurrently(store).await;
+    super::blob_listing(store).await;
 }
 
 /// Bytes that do not repeat at any power-of-two period, so a misplaced chunk shows.

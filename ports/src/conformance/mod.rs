@@ -10,13 +10,19 @@
 //! Enabled by the `conformance` feature; adapters turn it on in their dev-dependencies.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod blob_listing;
 mod blob_store;
 mod fixtures;
 mod idempotency;
 mod listing;
 mod quota;
 mod records;
+mod sweeps;
 
+pub use blob_listing::{
+    blob_listing, deleted_objects_leave_the_listing,
+    list_returns_exactly_the_objects_under_the_prefix, listing_an_empty_prefix_finds_nothing,
+};
 pub use blob_store::{
     blob_store_conformance, delete_prefix_removes_originals_and_derived_files,
     failed_put_leaves_nothing, missing_objects_are_not_found, put_and_get_round_trip,
@@ -39,6 +45,10 @@ pub use records::{
     repository_is_ready, set_blurhash_fills_only_a_missing_placeholder,
     update_is_conditional_on_the_version, usage_counts_images_and_bytes,
 };
+pub use sweeps::{
+    existing_ids_finds_exactly_the_stored_ones, sweep_refuses_a_foreign_position,
+    sweep_visits_every_record_once, sweeps,
+};
 
 use crate::image_repository::ImageRepository;
 
@@ -51,6 +61,8 @@ pub async fn image_repository_conformance(repository: &dyn ImageRepository) {
     delete_is_conditional(repository).await;
     set_blurhash_fills_only_a_missing_placeholder(repository).await;
     usage_counts_images_and_bytes(repository).await;
+    // Before the listing checks fill the store: a sweep reads all of it, in small pages here.
+    sweeps(repository).await;
     idempotency_claims(repository).await;
     quotas(repository).await;
     listing(repository).await;
