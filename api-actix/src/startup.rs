@@ -94,8 +94,8 @@ impl Application {
         let port = address.port();
         tracing::info!(address = %settings.bind, port, "lightbox listening");
         // Started last, so that a start that fails leaves no task behind.
-        let background_gc = gc_schedule
-            .map(|schedule| spawn_background_gc(schedule, gc_storage.0, gc_storage.1));
+        let background_gc =
+            gc_schedule.map(|schedule| spawn_background_gc(schedule, gc_storage.0, gc_storage.1));
         Ok(Application {
             port,
             server,

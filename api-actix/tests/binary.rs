@@ -378,7 +378,10 @@ fn gc_and_scrub_run_from_the_command_line_and_say_what_they_found() {
     std::fs::write(&original, b"flipped").unwrap();
     let (code, stdout) = run_command(&dir, &["scrub"]);
     assert_eq!(code, Some(3), "damage found is exit code 3: {stdout}");
-    assert!(stdout.contains(&format!("corrupt    {id} owner=alice")), "{stdout}");
+    assert!(
+        stdout.contains(&format!("corrupt    {id} owner=alice")),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -19,7 +19,9 @@ fn original_key(id: &str) -> String {
 /// An orphan: an object in the directory of an image that has no metadata.
 async fn plant_orphan(app: &TestApp) -> String {
     let key = original_key(&unknown_id());
-    app.storage.write_object(&key, b"bytes of an upload that never committed").await;
+    app.storage
+        .write_object(&key, b"bytes of an upload that never committed")
+        .await;
     key
 }
 
@@ -44,20 +46,35 @@ async fn gc_removes_orphans_and_a_dry_run_only_counts_them() {
     assert_eq!((report.orphans, report.removed), (1, 0), "{summary}");
     assert_eq!(report.with_metadata, 1, "{summary}");
     assert!(summary.contains("dry run"), "{summary}");
-    assert!(app.storage.has_object(&orphan).await, "a dry run removes nothing");
+    assert!(
+        app.storage.has_object(&orphan).await,
+        "a dry run removes nothing"
+    );
 
     let run = GcCommand {
         dry_run: false,
         grace: Some(Duration::ZERO),
     };
-    let (report, summary) = maintenance::collect_garbage(&app.settings, run).await.unwrap();
-    assert_eq!((report.orphans, report.removed, report.failed), (1, 1, 0), "{summary}");
+    let (report, summary) = maintenance::collect_garbage(&app.settings, run)
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.orphans, report.removed, report.failed),
+        (1, 1, 0),
+        "{summary}"
+    );
     assert!(!app.storage.has_object(&orphan).await, "the orphan is gone");
     assert!(app.storage.has_object(&original_key(&kept)).await);
     assert_downloads(&app, &kept).await;
 
-    let (again, _) = maintenance::collect_garbage(&app.settings, run).await.unwrap();
-    assert_eq!((again.images_seen, again.orphans), (1, 0), "nothing is left to collect");
+    let (again, _) = maintenance::collect_garbage(&app.settings, run)
+        .await
+        .unwrap();
+    assert_eq!(
+        (again.images_seen, again.orphans),
+        (1, 0),
+        "nothing is left to collect"
+    );
 }
 
 #[tokio::test]
@@ -94,7 +111,11 @@ async fn the_background_gc_collects_old_orphans_by_itself() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     // Not before its grace period was over.
-    assert!(started.elapsed() >= Duration::from_secs(1), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
     assert_downloads(&app, &kept).await;
 }
 
@@ -103,7 +124,12 @@ async fn scrub_reports_missing_and_corrupt_originals_and_changes_nothing() {
     let app = spawn_app().await;
     let mut ids = Vec::new();
     for seed in 10..14 {
-        ids.push(upload_png(&app, seed).await["id"].as_str().unwrap().to_owned());
+        ids.push(
+            upload_png(&app, seed).await["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     let clean = maintenance::scrub(&app.settings).await.unwrap();
     assert!(clean.report.is_clean(), "{}", clean.summary);
@@ -118,14 +144,26 @@ async fn scrub_reports_missing_and_corrupt_originals_and_changes_nothing() {
     let outcome = maintenance::scrub(&app.settings).await.unwrap();
     let report = &outcome.report;
     assert_eq!(report.checked, 4, "{}", outcome.summary);
-    let missing_ids: Vec<String> = report.missing.iter().map(|(id, _)| id.to_string()).collect();
+    let missing_ids: Vec<String> = report
+        .missing
+        .iter()
+        .map(|(id, _)| id.to_string())
+        .collect();
     assert_eq!(missing_ids, vec![missing.clone()], "{}", outcome.summary);
     assert_eq!(report.corrupt.len(), 1, "{}", outcome.summary);
     assert_eq!(report.corrupt[0].id.to_string(), *corrupt);
     assert_eq!(report.corrupt[0].found.0, 22);
     assert!(report.unreadable.is_empty(), "{}", outcome.summary);
-    assert!(outcome.summary.contains(&format!("missing    {missing}")), "{}", outcome.summary);
-    assert!(outcome.summary.contains(&format!("corrupt    {corrupt}")), "{}", outcome.summary);
+    assert!(
+        outcome.summary.contains(&format!("missing    {missing}")),
+        "{}",
+        outcome.summary
+    );
+    assert!(
+        outcome.summary.contains(&format!("corrupt    {corrupt}")),
+        "{}",
+        outcome.summary
+    );
 
     // Reported, not repaired or removed: the metadata is still there for the operator.
     assert_eq!(app.get_metadata(missing).await.status(), 200);

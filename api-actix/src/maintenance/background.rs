@@ -31,7 +31,9 @@ pub fn spawn_background_gc(
 }
 
 fn first_delay(interval: Duration) -> Duration {
-    let millis = u64::try_from(interval.as_millis()).unwrap_or(u64::MAX).max(1);
+    let millis = u64::try_from(interval.as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1);
     Duration::from_millis(rand::rng().random_range(0..millis))
 }
 

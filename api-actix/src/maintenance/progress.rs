@@ -49,8 +49,10 @@ impl Progress {
         Self::new(pass, unit, || {
             let spinner = ProgressBar::new_spinner();
             spinner.set_style(
-                ProgressStyle::with_template("{prefix} {spinner} {pos} {msg} ({per_sec}, {elapsed})")
-                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                ProgressStyle::with_template(
+                    "{prefix} {spinner} {pos} {msg} ({per_sec}, {elapsed})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             spinner
         })
@@ -100,7 +102,10 @@ impl Progress {
                 bar.set_message(format!("{unit}, {} read", HumanBytes(bytes)));
             }
             Display::Plain { .. } => self.plain_line(|elapsed| {
-                format!("{pass}: {items} {unit}, {} read ({elapsed} s)", HumanBytes(bytes))
+                format!(
+                    "{pass}: {items} {unit}, {} read ({elapsed} s)",
+                    HumanBytes(bytes)
+                )
             }),
         }
     }

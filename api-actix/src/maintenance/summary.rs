@@ -46,7 +46,10 @@ pub(super) fn scrub_summary(report: &ScrubReport) -> String {
         report.unreadable.len(),
     );
     for (id, owner) in &report.missing {
-        let _ = writeln!(text, "missing    {id} owner={owner}: metadata without its bytes");
+        let _ = writeln!(
+            text,
+            "missing    {id} owner={owner}: metadata without its bytes"
+        );
     }
     for corrupt in &report.corrupt {
         let _ = writeln!(
@@ -61,11 +64,7 @@ pub(super) fn scrub_summary(report: &ScrubReport) -> String {
         );
     }
     for unreadable in &report.unreadable {
-        let _ = writeln!(
-            text,
-            "unreadable {}: {}",
-            unreadable.id, unreadable.reason
-        );
+        let _ = writeln!(text, "unreadable {}: {}", unreadable.id, unreadable.reason);
     }
     text
 }

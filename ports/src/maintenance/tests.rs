@@ -71,11 +71,21 @@ fn scene() -> Scene {
     let objects = vec![
         object(BlobKey::original(&recorded).as_str().to_owned(), 10, old),
         object(BlobKey::original(&old_orphan).as_str().to_owned(), 100, old),
-        object(format!("{}thumbnail#2", BlobKey::image_prefix(&old_orphan)), 7, old),
-        object(BlobKey::original(&recent_orphan).as_str().to_owned(), 5, old),
+        object(
+            format!("{}thumbnail#2", BlobKey::image_prefix(&old_orphan)),
+            7,
+            old,
+        ),
+        object(
+            BlobKey::original(&recent_orphan).as_str().to_owned(),
+            5,
+            old,
+        ),
         // A thumbnail written recently keeps its whole image within the grace period.
         object(
-            BlobKey::derived(&recent_orphan, "thumbnail-256.jpg").as_str().to_owned(),
+            BlobKey::derived(&recent_orphan, "thumbnail-256.jpg")
+                .as_str()
+                .to_owned(),
             3,
             fresh,
         ),
@@ -151,13 +161,16 @@ async fn a_failed_removal_is_counted_and_the_run_goes_on() {
         object(BlobKey::original(&second).as_str().to_owned(), 1, old),
     ]);
     let failing = BlobKey::image_prefix(&first);
-    blobs.expect_delete_prefix().times(2).returning(move |prefix| {
-        if prefix == failing {
-            Err(BlobError::unavailable(std::io::Error::other("refused")))
-        } else {
-            Ok(())
-        }
-    });
+    blobs
+        .expect_delete_prefix()
+        .times(2)
+        .returning(move |prefix| {
+            if prefix == failing {
+                Err(BlobError::unavailable(std::io::Error::other("refused")))
+            } else {
+                Ok(())
+            }
+        });
     let mut repository = MockImageRepository::new();
     repository
         .expect_existing_ids()
@@ -215,18 +228,21 @@ async fn scrub_reports_missing_corrupt_and_unreadable_originals_over_every_page(
     let first_page = vec![intact.clone(), corrupt.clone()];
     let second_page = vec![missing.clone(), unreadable.clone()];
     let mut repository = MockImageRepository::new();
-    repository.expect_sweep().times(2).returning(move |from, _| {
-        Ok(match from {
-            None => SweepPage {
-                records: first_page.clone(),
-                next: Some(SweepPosition("page 2".to_owned())),
-            },
-            Some(_) => SweepPage {
-                records: second_page.clone(),
-                next: None,
-            },
-        })
-    });
+    repository
+        .expect_sweep()
+        .times(2)
+        .returning(move |from, _| {
+            Ok(match from {
+                None => SweepPage {
+                    records: first_page.clone(),
+                    next: Some(SweepPosition("page 2".to_owned())),
+                },
+                Some(_) => SweepPage {
+                    records: second_page.clone(),
+                    next: None,
+                },
+            })
+        });
     let mut blobs = MockBlobStore::new();
     let (intact_id, corrupt_id, missing_id) = (intact.id, corrupt.id, missing.id);
     blobs.expect_get().times(4).returning(move |key, range| {
@@ -280,10 +296,7 @@ async fn a_scrub_of_intact_originals_is_clean() {
         let (_, bytes) = contents.iter().find(|(k, _)| k == key).unwrap();
         Ok(content_of(bytes.clone()))
     });
-    let report = maintenance(blobs, repository)
-        .scrub(&|_| {})
-        .await
-        .unwrap();
+    let report = maintenance(blobs, repository).scrub(&|_| {}).await.unwrap();
     assert!(report.is_clean(), "{report:?}");
     assert_eq!((report.checked, report.bytes_read), (3, 120));
 }
