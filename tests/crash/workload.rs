@@ -27,6 +27,9 @@ static NEXT_NUMBER: AtomicU64 = AtomicU64::new(1);
 const UPLOAD_BELOW: u32 = 45;
 const UPDATE_BELOW: u32 = 65;
 
+/// How long past the planned moment the kill waits for a request to be in flight.
+const IN_FLIGHT_WAIT: Duration = Duration::from_millis(200);
+
 /// What a round does.
 #[derive(Debug, Clone, Copy)]
 pub struct RoundPlan {
@@ -116,6 +119,12 @@ pub async fn run_until_killed(
         .collect();
 
     tokio::time::sleep(plan.kill_after).await;
+    // The kill should cut a request short: between requests (making an image, say) it would
+    // test little. A short wait finds one in flight, or gives up and kills anyway.
+    let give_up = tokio::time::Instant::now() + IN_FLIGHT_WAIT;
+    while control.in_flight.load(Ordering::SeqCst) == 0 && tokio::time::Instant::now() < give_up {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     control.killed.store(true, Ordering::SeqCst);
     let in_flight_at_kill = control.in_flight.load(Ordering::SeqCst);
     server.kill();
