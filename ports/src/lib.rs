@@ -9,6 +9,7 @@ pub mod blob_store;
 pub mod clock;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod deadline;
 pub mod failure;
 pub mod image_processor;
 pub mod image_repository;
@@ -19,6 +20,7 @@ pub mod use_cases;
 
 pub use blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ByteStream, UploadStream};
 pub use clock::{Clock, SystemClock};
+pub use deadline::{DeadlineBlobStore, DeadlineImageRepository};
 pub use failure::{BackendFailure, BoxError};
 pub use image_processor::{Analysis, ImageProcessor, ProcessError, Thumbnail};
 pub use image_repository::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
