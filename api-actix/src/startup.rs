@@ -13,7 +13,10 @@ use lightbox_adapters_aws::AwsSettings;
 use lightbox_adapters_imaging::ImagingProcessor;
 use lightbox_adapters_local::LocalBackend;
 use lightbox_domain::signing::SigningKey;
-use lightbox_ports::{BlobStore, ImageRepository, ImageService, ServiceSettings, SystemClock};
+use lightbox_ports::{
+    BlobStore, DeadlineBlobStore, DeadlineImageRepository, ImageRepository, ImageService,
+    ServiceSettings, SystemClock,
+};
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
@@ -68,7 +71,9 @@ impl Application {
     }
 
     /// Like [`Application::build`], with the opened storage handed to `wrap` before the use
-    /// cases get it: tests decorate the real adapters (to inject faults) this way.
+    /// cases get it: tests decorate the real adapters (to inject faults) this way. The storage
+    /// deadlines go over what `wrap` returns, so a test's stalled call is cut as a hung backend's
+    /// would be: adapter → `wrap`'s decorators → deadlines → use cases.
     ///
     /// # Errors
     /// As [`Application::build`].
@@ -77,7 +82,10 @@ impl Application {
         wrap: impl FnOnce(Storage) -> Storage,
     ) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
-        let storage = wrap(open_backend(&settings).await?);
+        let storage = with_deadlines(
+            wrap(open_backend(&settings).await?),
+            validated.storage_timeout,
+        );
         let shared = Shared::new(&settings, validated, storage)?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
@@ -126,6 +134,17 @@ async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
             Ok((aws.blobs, aws.repository))
         }
     }
+}
+
+/// Bounds every storage call by `limit`, on either backend: the local one has no timeout of its
+/// own (a stuck mount or a stalled disk would hold a request forever), and on AWS this is an
+/// outer bound over the SDK's own timeouts, so one setting says how long any storage call may
+/// hold a request whichever backend runs.
+fn with_deadlines((blobs, repository): Storage, limit: Duration) -> Storage {
+    (
+        Arc::new(DeadlineBlobStore::new(blobs, limit)),
+        Arc::new(DeadlineImageRepository::new(repository, limit)),
+    )
 }
 
 /// The AWS adapters' settings within lightbox's.

@@ -18,7 +18,7 @@ use super::{
 };
 
 /// Every setting's TOML name; the environment names derive from them.
-pub(super) const KEYS: [&str; 28] = [
+pub(super) const KEYS: [&str; 29] = [
     "bind",
     "backend",
     "data_dir",
@@ -47,6 +47,7 @@ pub(super) const KEYS: [&str; 28] = [
     "quota_max_bytes",
     "body_idle_timeout_seconds",
     "body_timeout_seconds",
+    "storage_timeout_seconds",
 ];
 
 impl Settings {
@@ -186,6 +187,11 @@ impl Values {
         self.set(
             "body_timeout_seconds",
             &mut s.body_timeout_seconds,
+            parse_number,
+        )?;
+        self.set(
+            "storage_timeout_seconds",
+            &mut s.storage_timeout_seconds,
             parse_number,
         )?;
         Ok(s)

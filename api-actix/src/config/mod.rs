@@ -81,6 +81,9 @@ pub struct Settings {
     pub body_idle_timeout_seconds: u64,
     /// Longest time a whole request body may take to arrive.
     pub body_timeout_seconds: u64,
+    /// Longest time one storage call may take before the request answers 503 (for an upload's
+    /// bytes: the longest the store may hold them up, time spent waiting for the client aside).
+    pub storage_timeout_seconds: u64,
 }
 
 impl Default for Settings {
@@ -115,6 +118,7 @@ impl Default for Settings {
             quota_max_bytes: None,
             body_idle_timeout_seconds: 30,
             body_timeout_seconds: 600,
+            storage_timeout_seconds: 15,
         }
     }
 }

@@ -20,6 +20,10 @@ const MAX_URL_TTL_SECONDS: u64 = 7 * 24 * 3600;
 /// The longest request-body deadline: a day is already far beyond any upload's needs.
 const MAX_BODY_TIMEOUT_SECONDS: u64 = 24 * 3600;
 
+/// The longest storage-call deadline: an hour. A backend silent for longer is down, and a request
+/// held that long has been given up by every client and proxy anyway.
+const MAX_STORAGE_TIMEOUT_SECONDS: u64 = 3600;
+
 /// The shortest HS256 secret accepted: shorter ones can be brute-forced offline from one token.
 const MIN_JWT_SECRET_BYTES: usize = 32;
 
@@ -42,6 +46,8 @@ pub struct Validated {
     pub quota: Quota,
     /// How callers are identified, a jwt mode's decoding key included.
     pub authentication: Authentication,
+    /// The deadline of each storage call.
+    pub storage_timeout: Duration,
 }
 
 impl Settings {
@@ -109,6 +115,12 @@ impl Settings {
                 ));
             }
         }
+        if !(1..=MAX_STORAGE_TIMEOUT_SECONDS).contains(&self.storage_timeout_seconds) {
+            return Err(bad(
+                "storage_timeout_seconds",
+                format!("must be from 1 to {MAX_STORAGE_TIMEOUT_SECONDS} (an hour)"),
+            ));
+        }
         let quota = Quota::new(self.quota_max_images, self.quota_max_bytes).map_err(
             |error @ QuotaError::Zero(limit)| bad(&format!("quota_{limit}"), error.to_string()),
         )?;
@@ -120,6 +132,7 @@ impl Settings {
             url_ttl: Duration::from_secs(self.url_ttl_seconds),
             quota,
             authentication,
+            storage_timeout: Duration::from_secs(self.storage_timeout_seconds),
         })
     }
 
