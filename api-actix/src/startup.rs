@@ -14,8 +14,8 @@ use lightbox_adapters_imaging::ImagingProcessor;
 use lightbox_adapters_local::LocalBackend;
 use lightbox_domain::signing::SigningKey;
 use lightbox_ports::{
-    BlobStore, DeadlineBlobStore, DeadlineImageRepository, ImageRepository, ImageService,
-    ServiceSettings, SystemClock,
+    BLOB_STORE, BlobStore, DeadlineBlobStore, DeadlineImageRepository, ImageRepository,
+    ImageService, METADATA_DATABASE, ServiceSettings, SystemClock,
 };
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
@@ -85,6 +85,7 @@ impl Application {
         let storage = with_deadlines(
             wrap(open_backend(&settings).await?),
             validated.storage_timeout,
+            settings.backend,
         );
         let shared = Shared::new(&settings, validated, storage)?;
         let listener = TcpListener::bind(&settings.bind)
@@ -140,10 +141,24 @@ async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
 /// own (a stuck mount or a stalled disk would hold a request forever), and on AWS this is an
 /// outer bound over the SDK's own timeouts, so one setting says how long any storage call may
 /// hold a request whichever backend runs.
-fn with_deadlines((blobs, repository): Storage, limit: Duration) -> Storage {
+///
+/// A call cut short names the backend as its adapter would ("S3 bucket" rather than "blob
+/// store" on AWS), so a 503's detail and `/ready` say the same whichever bound fires first.
+fn with_deadlines((blobs, repository): Storage, limit: Duration, backend: BackendKind) -> Storage {
+    let (blob_name, repository_name) = match backend {
+        BackendKind::Local => (BLOB_STORE, METADATA_DATABASE),
+        BackendKind::Aws => (
+            lightbox_adapters_aws::S3_BACKEND_NAME,
+            lightbox_adapters_aws::DYNAMODB_BACKEND_NAME,
+        ),
+    };
     (
-        Arc::new(DeadlineBlobStore::new(blobs, limit)),
-        Arc::new(DeadlineImageRepository::new(repository, limit)),
+        Arc::new(DeadlineBlobStore::new(blobs, limit, blob_name)),
+        Arc::new(DeadlineImageRepository::new(
+            repository,
+            limit,
+            repository_name,
+        )),
     )
 }
 

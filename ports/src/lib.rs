@@ -21,7 +21,7 @@ pub mod use_cases;
 pub use blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ByteStream, UploadStream};
 pub use clock::{Clock, SystemClock};
 pub use deadline::{DeadlineBlobStore, DeadlineImageRepository};
-pub use failure::{BackendFailure, BoxError};
+pub use failure::{BLOB_STORE, BackendFailure, BoxError, METADATA_DATABASE};
 pub use image_processor::{Analysis, ImageProcessor, ProcessError, Thumbnail};
 pub use image_repository::{CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, Usage};
 pub use use_cases::{ImageService, ServiceSettings};

@@ -12,6 +12,8 @@
 mod batch;
 mod claims;
 mod errors;
+
+pub use errors::BACKEND_NAME;
 mod item;
 mod list;
 mod placeholder;

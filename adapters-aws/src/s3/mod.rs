@@ -9,6 +9,8 @@
 mod body;
 mod errors;
 
+pub use errors::BACKEND_NAME;
+
 use std::time::Duration;
 
 use async_trait::async_trait;

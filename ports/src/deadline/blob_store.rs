@@ -28,24 +28,31 @@ use crate::deadline::{expired, within};
 pub struct DeadlineBlobStore {
     inner: Arc<dyn BlobStore>,
     limit: Duration,
+    backend: &'static str,
 }
 
 impl std::fmt::Debug for DeadlineBlobStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeadlineBlobStore")
             .field("limit", &self.limit)
+            .field("backend", &self.backend)
             .finish_non_exhaustive()
     }
 }
 
 impl DeadlineBlobStore {
-    /// Bounds the calls of `inner` by `limit`.
-    pub fn new(inner: Arc<dyn BlobStore>, limit: Duration) -> Self {
-        Self { inner, limit }
+    /// Bounds the calls of `inner` by `limit`; a call cut short fails naming `backend`, the name
+    /// `inner` gives itself in its own failures (e.g. [`crate::BLOB_STORE`]).
+    pub fn new(inner: Arc<dyn BlobStore>, limit: Duration, backend: &'static str) -> Self {
+        Self {
+            inner,
+            limit,
+            backend,
+        }
     }
 
     fn expired(&self, operation: &str) -> BlobError {
-        BlobError::unavailable(expired("blob store", operation, self.limit))
+        BlobError::Unavailable(expired(self.backend, operation, self.limit))
     }
 
     /// Runs one call under the deadline; `operation` names it in the logged cause.

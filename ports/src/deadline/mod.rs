@@ -3,7 +3,9 @@
 //! filesystem or database cannot hold a request forever.
 //!
 //! They wrap any adapter. On the local backend they are the only bound; on AWS they are an outer
-//! bound over the SDK's own timeouts.
+//! bound over the SDK's own timeouts. Each is told the name its adapter gives itself in failures
+//! ("S3 bucket", "blob store"...), so a 503's detail and `/ready` name the same backend whichever
+//! of the two bounds fires first.
 //!
 //! What a timed-out call did is unknown: the backend may still finish it after the caller gave up
 //! (a dropped SQLite future whose `COMMIT` already reached the connection's worker thread still
@@ -22,14 +24,16 @@ use std::time::Duration;
 pub use blob_store::DeadlineBlobStore;
 pub use repository::DeadlineImageRepository;
 
-use crate::failure::{BoxError, Cause};
+use crate::failure::{BackendFailure, Cause};
 
-/// The cause carried by the `Unavailable` error of a call that ran out of time, for logs.
-fn expired(backend: &str, operation: &str, limit: Duration) -> BoxError {
-    Box::new(Cause(format!(
+/// The failure of a call that ran out of time: `backend` is named as the adapter names itself
+/// (a 503's detail and `/ready` show it), the cause is for logs.
+fn expired(backend: &'static str, operation: &str, limit: Duration) -> BackendFailure {
+    let cause = Cause(format!(
         "the {backend} did not answer {operation} within {} s",
         limit.as_secs_f64()
-    )))
+    ));
+    BackendFailure::new(backend, cause)
 }
 
 /// Runs `call` for at most `limit`; `None` when it ran out of time (the call is then dropped).

@@ -19,20 +19,27 @@ use crate::image_repository::{CreateOutcome, IdempotencyClaim, ImageRepository, 
 pub struct DeadlineImageRepository {
     inner: Arc<dyn ImageRepository>,
     limit: Duration,
+    backend: &'static str,
 }
 
 impl std::fmt::Debug for DeadlineImageRepository {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DeadlineImageRepository")
             .field("limit", &self.limit)
+            .field("backend", &self.backend)
             .finish_non_exhaustive()
     }
 }
 
 impl DeadlineImageRepository {
-    /// Bounds every call of `inner` by `limit`.
-    pub fn new(inner: Arc<dyn ImageRepository>, limit: Duration) -> Self {
-        Self { inner, limit }
+    /// Bounds every call of `inner` by `limit`; a call cut short fails naming `backend`, the
+    /// name `inner` gives itself in its own failures (e.g. [`crate::METADATA_DATABASE`]).
+    pub fn new(inner: Arc<dyn ImageRepository>, limit: Duration, backend: &'static str) -> Self {
+        Self {
+            inner,
+            limit,
+            backend,
+        }
     }
 
     /// Runs one call under the deadline; `operation` names it in the logged cause.
@@ -42,8 +49,8 @@ impl DeadlineImageRepository {
         call: impl Future<Output = Result<T, RepoError>>,
     ) -> Result<T, RepoError> {
         within(self.limit, call).await.unwrap_or_else(|| {
-            Err(RepoError::unavailable(expired(
-                "metadata database",
+            Err(RepoError::Unavailable(expired(
+                self.backend,
                 operation,
                 self.limit,
             )))

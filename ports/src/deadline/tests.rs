@@ -15,6 +15,7 @@ use tokio::time::Instant;
 
 use crate::blob_store::{BlobContent, BlobError, BlobKey, BlobStore, MockBlobStore, UploadStream};
 use crate::deadline::{DeadlineBlobStore, DeadlineImageRepository};
+use crate::failure::BLOB_STORE;
 use crate::image_repository::{ImageRepository, MockImageRepository, RepoError};
 use crate::testing::faults::{
     Fault, FaultKind, FaultPlan, FaultyBlobStore, FaultyImageRepository, Operation,
@@ -43,7 +44,7 @@ fn repository(plan: Arc<FaultPlan>) -> DeadlineImageRepository {
         .expect_check_ready()
         .returning(|| Err(RepoError::NotFound));
     let faulty = FaultyImageRepository::new(Arc::new(inner), plan);
-    DeadlineImageRepository::new(Arc::new(faulty), LIMIT)
+    DeadlineImageRepository::new(Arc::new(faulty), LIMIT, "some database")
 }
 
 #[tokio::test]
@@ -51,14 +52,15 @@ async fn a_repository_call_slower_than_the_limit_is_unavailable_at_the_limit() {
     let repository = repository(stalling(Operation::RepoGet));
     let started = Instant::now();
     let outcome = repository.get(&ImageId::generate()).await;
-    assert!(
-        matches!(outcome, Err(RepoError::Unavailable(_))),
-        "{outcome:?}"
-    );
     assert!(started.elapsed() < STALL / 10, "answered at the limit");
-    let cause = std::error::Error::source(&outcome.unwrap_err())
-        .map(ToString::to_string)
-        .unwrap_or_default();
+    let Err(RepoError::Unavailable(failure)) = outcome else {
+        panic!("{outcome:?}")
+    };
+    assert_eq!(
+        failure.backend, "some database",
+        "named as the adapter names itself"
+    );
+    let cause = failure.source.to_string();
     assert!(cause.contains("within"), "the cause says why: {cause}");
 }
 
@@ -82,7 +84,7 @@ async fn a_blob_call_slower_than_the_limit_is_unavailable() {
     inner.expect_delete_prefix().returning(|_| Ok(()));
     inner.expect_check_ready().returning(|| Ok(()));
     let faulty = FaultyBlobStore::new(Arc::new(inner), stalling(Operation::BlobDeletePrefix));
-    let blobs = DeadlineBlobStore::new(Arc::new(faulty), LIMIT);
+    let blobs = DeadlineBlobStore::new(Arc::new(faulty), LIMIT, BLOB_STORE);
     let outcome = blobs.delete_prefix("images/00/x/").await;
     assert!(
         matches!(outcome, Err(BlobError::Unavailable(_))),
@@ -144,6 +146,7 @@ async fn a_put_waiting_on_a_slow_client_is_not_cut() {
             finish: Duration::ZERO,
         }),
         LIMIT,
+        BLOB_STORE,
     );
     // Five pauses of 60% of the limit: three limits in all, never a limit without a chunk.
     let body = slow_body(5, LIMIT * 3 / 5);
@@ -152,7 +155,7 @@ async fn a_put_waiting_on_a_slow_client_is_not_cut() {
 
 #[tokio::test]
 async fn a_put_whose_store_hangs_after_the_body_is_unavailable() {
-    let blobs = DeadlineBlobStore::new(Arc::new(ReadingStore { finish: STALL }), LIMIT);
+    let blobs = DeadlineBlobStore::new(Arc::new(ReadingStore { finish: STALL }), LIMIT, BLOB_STORE);
     let started = Instant::now();
     let outcome = blobs.put(&key(), slow_body(2, LIMIT / 2)).await;
     assert!(
@@ -168,7 +171,7 @@ async fn a_put_whose_store_hangs_before_reading_is_unavailable() {
         finish: Duration::ZERO,
     };
     let faulty = FaultyBlobStore::new(Arc::new(reading), stalling(Operation::BlobPut));
-    let blobs = DeadlineBlobStore::new(Arc::new(faulty), LIMIT);
+    let blobs = DeadlineBlobStore::new(Arc::new(faulty), LIMIT, BLOB_STORE);
     let started = Instant::now();
     let outcome = blobs.put(&key(), slow_body(1, Duration::ZERO)).await;
     assert!(
