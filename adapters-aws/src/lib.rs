@@ -18,3 +18,10 @@ pub use provision::{
     ProvisionError, ProvisionReport, ProvisionedResource, ResourceState, provision, provision_with,
 };
 pub use s3::S3BlobStore;
+
+/// What S3 failures are called in a 503's detail and in `/ready`, for decorators that fail on
+/// the adapter's behalf (the storage deadlines).
+pub const S3_BACKEND_NAME: &str = s3::BACKEND_NAME;
+/// What DynamoDB failures are called in a 503's detail and in `/ready`, for decorators that fail
+/// on the adapter's behalf (the storage deadlines).
+pub const DYNAMODB_BACKEND_NAME: &str = dynamo::BACKEND_NAME;

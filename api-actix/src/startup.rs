@@ -13,7 +13,10 @@ use lightbox_adapters_aws::AwsSettings;
 use lightbox_adapters_imaging::ImagingProcessor;
 use lightbox_adapters_local::LocalBackend;
 use lightbox_domain::signing::SigningKey;
-use lightbox_ports::{BlobStore, ImageRepository, ImageService, ServiceSettings, SystemClock};
+use lightbox_ports::{
+    BLOB_STORE, BlobStore, DeadlineBlobStore, DeadlineImageRepository, ImageRepository,
+    ImageService, METADATA_DATABASE, ServiceSettings, SystemClock,
+};
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
 
@@ -71,7 +74,9 @@ impl Application {
     }
 
     /// Like [`Application::build`], with the opened storage handed to `wrap` before the use
-    /// cases get it: tests decorate the real adapters (to inject faults) this way.
+    /// cases get it: tests decorate the real adapters (to inject faults) this way. The storage
+    /// deadlines go over what `wrap` returns, so a test's stalled call is cut as a hung backend's
+    /// would be: adapter → `wrap`'s decorators → deadlines → use cases.
     ///
     /// # Errors
     /// As [`Application::build`].
@@ -80,7 +85,11 @@ impl Application {
         wrap: impl FnOnce(Storage) -> Storage,
     ) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
-        let storage = wrap(open_backend(&settings).await?);
+        let storage = with_deadlines(
+            wrap(open_backend(&settings).await?),
+            validated.storage_timeout,
+            settings.backend,
+        );
         let gc_schedule = validated.background_gc;
         let gc_storage = (Arc::clone(&storage.0), Arc::clone(&storage.1));
         let shared = Shared::new(&settings, validated, storage)?;
@@ -142,6 +151,31 @@ pub(crate) async fn open_backend(settings: &Settings) -> anyhow::Result<Storage>
             Ok((aws.blobs, aws.repository))
         }
     }
+}
+
+/// Bounds every storage call by `limit`, on either backend: the local one has no timeout of its
+/// own (a stuck mount or a stalled disk would hold a request forever), and on AWS this is an
+/// outer bound over the SDK's own timeouts, so one setting says how long any storage call may
+/// hold a request whichever backend runs.
+///
+/// A call cut short names the backend as its adapter would ("S3 bucket" rather than "blob
+/// store" on AWS), so a 503's detail and `/ready` say the same whichever bound fires first.
+fn with_deadlines((blobs, repository): Storage, limit: Duration, backend: BackendKind) -> Storage {
+    let (blob_name, repository_name) = match backend {
+        BackendKind::Local => (BLOB_STORE, METADATA_DATABASE),
+        BackendKind::Aws => (
+            lightbox_adapters_aws::S3_BACKEND_NAME,
+            lightbox_adapters_aws::DYNAMODB_BACKEND_NAME,
+        ),
+    };
+    (
+        Arc::new(DeadlineBlobStore::new(blobs, limit, blob_name)),
+        Arc::new(DeadlineImageRepository::new(
+            repository,
+            limit,
+            repository_name,
+        )),
+    )
 }
 
 /// The AWS adapters' settings within lightbox's.

@@ -143,7 +143,7 @@ pub enum BlobError {
 impl BlobError {
     /// Wraps any backend error as [`BlobError::Unavailable`].
     pub fn unavailable(source: impl Into<crate::failure::BoxError>) -> Self {
-        Self::Unavailable(BackendFailure::new("blob store", source))
+        Self::Unavailable(BackendFailure::new(crate::failure::BLOB_STORE, source))
     }
 }
 

@@ -2,6 +2,13 @@
 
 use std::fmt;
 
+/// The generic name of the blob store in failures, for adapters that have no more telling one.
+pub const BLOB_STORE: &str = "blob store";
+
+/// The generic name of the metadata repository in failures, for adapters that have no more
+/// telling one.
+pub const METADATA_DATABASE: &str = "metadata database";
+
 /// Any error from a backend, boxed so adapters can pass their SDK's errors through.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 

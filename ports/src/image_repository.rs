@@ -110,7 +110,10 @@ pub enum RepoError {
 impl RepoError {
     /// Wraps any backend error as [`RepoError::Unavailable`].
     pub fn unavailable(source: impl Into<crate::failure::BoxError>) -> Self {
-        Self::Unavailable(BackendFailure::new("metadata database", source))
+        Self::Unavailable(BackendFailure::new(
+            crate::failure::METADATA_DATABASE,
+            source,
+        ))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod blob_store;
 pub mod clock;
 #[cfg(feature = "conformance")]
 pub mod conformance;
+pub mod deadline;
 pub mod failure;
 pub mod image_processor;
 pub mod image_repository;
@@ -23,7 +24,8 @@ pub use blob_store::{
     UploadStream,
 };
 pub use clock::{Clock, SystemClock};
-pub use failure::{BackendFailure, BoxError};
+pub use deadline::{DeadlineBlobStore, DeadlineImageRepository};
+pub use failure::{BLOB_STORE, BackendFailure, BoxError, METADATA_DATABASE};
 pub use image_processor::{Analysis, ImageProcessor, ProcessError, Thumbnail};
 pub use image_repository::{
     CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,

@@ -3,6 +3,7 @@
 //! leaves this module out (see scripts/test); `aws_backend` is its counterpart.
 
 mod faults;
+mod full_disk;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;

@@ -35,7 +35,7 @@ impl Error for DynamoCallFailed {
 
 /// What a failed DynamoDB call is called in a 503's detail and in `/ready`: the operator learns
 /// which of the two AWS services is down.
-const BACKEND_NAME: &str = "DynamoDB table";
+pub const BACKEND_NAME: &str = "DynamoDB table";
 
 /// `Unavailable`, naming the service and the call.
 pub(super) fn from_sdk<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> RepoError

@@ -13,6 +13,8 @@
 mod batch;
 mod claims;
 mod errors;
+
+pub use errors::BACKEND_NAME;
 mod item;
 mod list;
 mod placeholder;

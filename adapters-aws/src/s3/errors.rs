@@ -32,7 +32,7 @@ impl Error for S3CallFailed {
 
 /// What a failed S3 call is called in a 503's detail and in `/ready`: the operator learns which
 /// of the two AWS services is down.
-const BACKEND_NAME: &str = "S3 bucket";
+pub const BACKEND_NAME: &str = "S3 bucket";
 
 /// `Unavailable`, naming the service and the call.
 pub(super) fn from_sdk<E>(operation: &'static str, error: SdkError<E, HttpResponse>) -> BlobError

@@ -10,6 +10,8 @@ mod body;
 mod errors;
 mod listing;
 
+pub use errors::BACKEND_NAME;
+
 use std::time::Duration;
 
 use async_trait::async_trait;

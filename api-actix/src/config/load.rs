@@ -18,7 +18,7 @@ use super::{
 };
 
 /// Every setting's TOML name; the environment names derive from them.
-pub(super) const KEYS: [&str; 30] = [
+pub(super) const KEYS: [&str; 31] = [
     "bind",
     "backend",
     "data_dir",
@@ -49,6 +49,7 @@ pub(super) const KEYS: [&str; 30] = [
     "body_timeout_seconds",
     "gc_interval_seconds",
     "gc_grace_seconds",
+    "storage_timeout_seconds",
 ];
 
 impl Settings {
@@ -196,6 +197,11 @@ impl Values {
             parse_number,
         )?;
         self.set("gc_grace_seconds", &mut s.gc_grace_seconds, parse_number)?;
+        self.set(
+            "storage_timeout_seconds",
+            &mut s.storage_timeout_seconds,
+            parse_number,
+        )?;
         Ok(s)
     }
 

@@ -85,6 +85,9 @@ pub struct Settings {
     pub gc_interval_seconds: u64,
     /// Age an object without metadata must reach before garbage collection removes it.
     pub gc_grace_seconds: u64,
+    /// Longest time one storage call may take before the request answers 503 (for an upload's
+    /// bytes: the longest the store may hold them up, time spent waiting for the client aside).
+    pub storage_timeout_seconds: u64,
 }
 
 impl Default for Settings {
@@ -121,6 +124,7 @@ impl Default for Settings {
             body_timeout_seconds: 600,
             gc_interval_seconds: 3600,
             gc_grace_seconds: 3600,
+            storage_timeout_seconds: 15,
         }
     }
 }

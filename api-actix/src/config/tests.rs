@@ -66,6 +66,7 @@ fn defaults_are_the_contracts() {
         (settings.gc_interval_seconds, settings.gc_grace_seconds),
         (3600, 3600)
     );
+    assert_eq!(settings.storage_timeout_seconds, 15);
 }
 
 #[test]
@@ -90,7 +91,8 @@ fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
     let file = toml(
         "bind = \"0.0.0.0:9000\"\nmax_upload_bytes = 2048\nmax_side = \"100\"\nlog_format = \"json\"\n\
          public_url = \"https://img.example.com/\"\nquota_max_images = 5\n\
-         aws_endpoint_url = \"http://127.0.0.1:4566\"\nstrip_metadata = false\n",
+         aws_endpoint_url = \"http://127.0.0.1:4566\"\nstrip_metadata = false\n\
+         storage_timeout_seconds = 40\n",
     );
     let settings = Settings::from_sources(
         Some(file.path()),
@@ -98,6 +100,7 @@ fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
             ("LIGHTBOX_MAX_UPLOAD_BYTES", "4096"),
             ("OTHER_VAR", "x"),
             ("LIGHTBOX_UNKNOWN", "y"),
+            ("LIGHTBOX_STORAGE_TIMEOUT_SECONDS", "7"),
         ]),
     )
     .unwrap();
@@ -121,6 +124,8 @@ fn the_file_overrides_defaults_and_the_environment_overrides_the_file() {
         Some("https://img.example.com")
     );
     assert_eq!(validated.limits.max_upload_bytes(), 4096);
+    assert_eq!(settings.storage_timeout_seconds, 7);
+    assert_eq!(validated.storage_timeout, std::time::Duration::from_secs(7));
 }
 
 #[test]
@@ -269,6 +274,14 @@ fn every_kind_of_bad_setting_is_refused() {
         (
             vec![("LIGHTBOX_BODY_TIMEOUT_SECONDS", "86401")],
             "LIGHTBOX_BODY_TIMEOUT_SECONDS: must be from 1",
+        ),
+        (
+            vec![("LIGHTBOX_STORAGE_TIMEOUT_SECONDS", "0")],
+            "LIGHTBOX_STORAGE_TIMEOUT_SECONDS: must be from 1 to 3600",
+        ),
+        (
+            vec![("LIGHTBOX_STORAGE_TIMEOUT_SECONDS", "3601")],
+            "LIGHTBOX_STORAGE_TIMEOUT_SECONDS: must be from 1 to 3600",
         ),
         (
             vec![("LIGHTBOX_QUOTA_MAX_BYTES", "0")],

@@ -20,6 +20,10 @@ const MAX_URL_TTL_SECONDS: u64 = 7 * 24 * 3600;
 /// The longest request-body deadline: a day is already far beyond any upload's needs.
 const MAX_BODY_TIMEOUT_SECONDS: u64 = 24 * 3600;
 
+/// The longest storage-call deadline: an hour. A backend silent for longer is down, and a request
+/// held that long has been given up by every client and proxy anyway.
+const MAX_STORAGE_TIMEOUT_SECONDS: u64 = 3600;
+
 /// The shortest HS256 secret accepted: shorter ones can be brute-forced offline from one token.
 const MIN_JWT_SECRET_BYTES: usize = 32;
 
@@ -44,6 +48,8 @@ pub struct Validated {
     pub authentication: Authentication,
     /// The background garbage collection, unless turned off.
     pub background_gc: Option<BackgroundGc>,
+    /// The deadline of each storage call.
+    pub storage_timeout: Duration,
 }
 
 /// When the server collects garbage by itself.
@@ -120,6 +126,12 @@ impl Settings {
                 ));
             }
         }
+        if !(1..=MAX_STORAGE_TIMEOUT_SECONDS).contains(&self.storage_timeout_seconds) {
+            return Err(bad(
+                "storage_timeout_seconds",
+                format!("must be from 1 to {MAX_STORAGE_TIMEOUT_SECONDS} (an hour)"),
+            ));
+        }
         let quota = Quota::new(self.quota_max_images, self.quota_max_bytes).map_err(
             |error @ QuotaError::Zero(limit)| bad(&format!("quota_{limit}"), error.to_string()),
         )?;
@@ -133,6 +145,7 @@ impl Settings {
             quota,
             authentication,
             background_gc,
+            storage_timeout: Duration::from_secs(self.storage_timeout_seconds),
         })
     }
 

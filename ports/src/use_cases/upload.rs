@@ -19,7 +19,7 @@ use lightbox_domain::quota::QuotaBreach;
 use sha2::{Digest, Sha256};
 
 use crate::blob_store::{BlobError, BlobKey};
-use crate::image_repository::{CreateOutcome, IdempotencyClaim, Usage};
+use crate::image_repository::{CreateOutcome, IdempotencyClaim, RepoError, Usage};
 use crate::use_cases::ImageService;
 use crate::use_cases::errors::StorageError;
 use crate::use_cases::inspecting_stream::{self, Inspection, Rejection};
@@ -208,7 +208,8 @@ impl ImageService {
     ///
     /// # Errors
     /// [`UploadError::IdempotencyKeyReused`], [`UploadError::QuotaExceeded`] or
-    /// [`UploadError::Storage`]; the staged bytes are removed in each case.
+    /// [`UploadError::Storage`]; the staged bytes are removed in each case but an unavailable
+    /// repository, where the record may have been written after all (see below).
     pub async fn commit_upload(
         &self,
         staged: StagedUpload,
@@ -264,6 +265,22 @@ impl ImageService {
                 self.remove_quietly(&staged.id).await;
                 Err(UploadError::QuotaExceeded { breach, usage })
             }
+            // An unavailable repository cannot say whether the record was written: a create that
+            // ran out of time (the deadline decorator, or the SDK's own timeout) or lost its
+            // connection after sending may still commit. Removing the bytes then could leave a
+            // record without bytes, the one state that must never exist; keeping them leaves at
+            // worst an orphan, which garbage collection removes because no record names it. A
+            // client retry with the same Idempotency-Key is answered from the record if it was
+            // written.
+            Err(RepoError::Unavailable(failure)) => {
+                tracing::warn!(
+                    id = %staged.id,
+                    error = %failure,
+                    "recording an upload failed; its bytes stay until garbage collection"
+                );
+                Err(StorageError::Unavailable(failure).into())
+            }
+            // Every other error is a refusal: nothing was written.
             Err(error) => {
                 self.remove_quietly(&staged.id).await;
                 Err(StorageError::from(error).into())

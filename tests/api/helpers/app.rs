@@ -73,21 +73,20 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     spawn_app_over(configure, |storage| storage).await
 }
 
-/// Like [`spawn_app`], with both storage ports behind fault-injecting decorators that share the
-/// returned plan (nothing armed yet, so every call goes through and is logged).
-pub async fn spawn_app_with_faults() -> (TestApp, Arc<FaultPlan>) {
+/// Like [`spawn_app_with`], with both storage ports behind fault-injecting decorators that share
+/// the returned plan (nothing armed yet, so every call goes through and is logged). The app's
+/// storage deadlines sit over the decorators, as they sit over a real backend.
+pub async fn spawn_app_with_faults(
+    configure: impl FnOnce(&mut Settings),
+) -> (TestApp, Arc<FaultPlan>) {
     let plan = Arc::new(FaultPlan::new());
     let shared = Arc::clone(&plan);
-    let app = spawn_app_over(
-        |_| {},
-        move |(blobs, repository)| {
-            let blobs: Arc<dyn BlobStore> =
-                Arc::new(FaultyBlobStore::new(blobs, Arc::clone(&shared)));
-            let repository: Arc<dyn ImageRepository> =
-                Arc::new(FaultyImageRepository::new(repository, shared));
-            (blobs, repository)
-        },
-    )
+    let app = spawn_app_over(configure, move |(blobs, repository)| {
+        let blobs: Arc<dyn BlobStore> = Arc::new(FaultyBlobStore::new(blobs, Arc::clone(&shared)));
+        let repository: Arc<dyn ImageRepository> =
+            Arc::new(FaultyImageRepository::new(repository, shared));
+        (blobs, repository)
+    })
     .await;
     (app, plan)
 }

@@ -49,8 +49,10 @@ pub enum FaultKind {
     Unavailable,
     /// The call panics before reaching the real adapter.
     Panic,
-    /// The call waits this long, then goes through: a backend that hangs. Nothing in the use
-    /// cases bounds a storage call's duration today, so a stall only delays the request.
+    /// The call waits this long, then goes through: a backend that hangs. Under the deadline
+    /// decorators ([`crate::deadline`]) a stall longer than their limit is cut there and the
+    /// call fails as `Unavailable` (the stalled call is dropped and never reaches the adapter);
+    /// without them a stall only delays the request.
     Stall(Duration),
 }
 

@@ -4,7 +4,10 @@
 use lightbox_ports::testing::faults::{FaultKind, Operation};
 use reqwest::{Method, RequestBuilder};
 
-use super::{Outcome, assert_backend_unavailable, assert_internal_error, at_every_step};
+use super::{
+    Outcome, STALL, assert_answered_in_time, assert_backend_unavailable, assert_internal_error,
+    at_every_step,
+};
 use crate::helpers::{TestApp, upload_png};
 
 async fn stored_image(app: &TestApp) -> String {
@@ -66,6 +69,26 @@ async fn a_delete_whose_storage_fails_at_any_call_leaves_the_image_whole_or_its_
             Operation::BlobDeletePrefix
         ]
     );
+}
+
+#[tokio::test]
+async fn a_delete_whose_storage_hangs_at_any_call_answers_503_at_the_deadline_unless_gone() {
+    at_every_step(
+        STALL,
+        stored_image,
+        async |app, id| delete(app, id),
+        async |_, steps: &[Operation], outcome: Outcome| {
+            assert_answered_in_time(&outcome);
+            assert_whole_or_orphaned(steps, &outcome);
+            if after_the_record_went(steps) {
+                let response = outcome.response.expect("an answer");
+                assert_eq!(response.status().as_u16(), 204, "[{}]", outcome.case);
+            } else {
+                assert_backend_unavailable(&outcome.case, outcome.response).await;
+            }
+        },
+    )
+    .await;
 }
 
 #[tokio::test]

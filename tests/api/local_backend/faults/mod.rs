@@ -1,6 +1,6 @@
 //! Fault injection at every step: each request runs once to record the storage calls it makes,
-//! then once per call on a fresh app with that call failing (an `Unavailable` error, or a panic),
-//! and what storage holds afterwards is checked. Storage is the local backend's (a real SQLite
+//! then once per call on a fresh app with that call failing (an `Unavailable` error, a panic, or
+//! a stall far beyond the app's storage deadline), and what storage holds afterwards is checked. Storage is the local backend's (a real SQLite
 //! file and a real blob directory) behind the fault-injecting decorators of
 //! `lightbox_ports::testing::faults`.
 //!
@@ -15,13 +15,25 @@ mod upload;
 
 use std::collections::BTreeSet;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
+use lightbox_api::config::Settings;
 use lightbox_ports::testing::faults::{Fault, FaultKind, Operation};
 use reqwest::{RequestBuilder, Response};
 use serde_json::Value;
 
 use crate::helpers::fixtures::sha256_hex;
 use crate::helpers::{TestApp, check_problem, spawn_app_with_faults};
+
+/// The storage deadline of the stall tests: short, so a stalled call is cut quickly.
+const STORAGE_TIMEOUT_SECONDS: u64 = 1;
+
+/// A stall far beyond [`STORAGE_TIMEOUT_SECONDS`]: a backend that hangs.
+const STALL: FaultKind = FaultKind::Stall(Duration::from_secs(30));
+
+/// How soon a request with a stalled call must be answered: the deadline, plus the rest of the
+/// request's work on a loaded machine.
+const ANSWERED_WITHIN: Duration = Duration::from_secs(3);
 
 /// What storage holds for alice, seen from outside, once the invariants are checked.
 #[derive(Debug)]
@@ -42,24 +54,34 @@ struct Outcome {
     stored: Stored,
     /// The id `prepare` returned.
     prepared: String,
+    /// How long the request took to be answered.
+    elapsed: Duration,
 }
 
 /// Runs `send` once per storage call it makes, each time on a fresh app readied by `prepare`
 /// and with that call failing as `kind`, and hands each outcome to `expect`. Returns the calls
-/// of the fault-free run.
+/// of the fault-free run. A stall runs under a storage deadline of [`STORAGE_TIMEOUT_SECONDS`];
+/// other faults under the default one.
 async fn at_every_step(
     kind: FaultKind,
     prepare: impl AsyncFn(&TestApp) -> String,
     send: impl AsyncFn(&TestApp, &str) -> RequestBuilder,
     expect: impl AsyncFn(&TestApp, &[Operation], Outcome),
 ) -> Vec<Operation> {
+    let configure = |settings: &mut Settings| {
+        if matches!(kind, FaultKind::Stall(_)) {
+            settings.storage_timeout_seconds = STORAGE_TIMEOUT_SECONDS;
+        }
+    };
     let calls = record_calls(&prepare, &send).await;
     for step in 0..calls.len() {
         let fault = Fault::at_step(&calls, step, kind);
-        let (app, plan) = spawn_app_with_faults().await;
+        let (app, plan) = spawn_app_with_faults(configure).await;
         let prepared = prepare(&app).await;
         plan.arm(Some(fault));
+        let started = Instant::now();
         let response = send(&app, &prepared).await.send().await;
+        let elapsed = started.elapsed();
         let case = format!(
             "{kind:?} at call {step} ({:?} #{}) of {calls:?}",
             fault.operation, fault.nth
@@ -72,6 +94,7 @@ async fn at_every_step(
             response,
             stored,
             prepared,
+            elapsed,
         };
         expect(&app, &calls[..=step], outcome).await;
     }
@@ -83,7 +106,7 @@ async fn record_calls(
     prepare: &impl AsyncFn(&TestApp) -> String,
     send: &impl AsyncFn(&TestApp, &str) -> RequestBuilder,
 ) -> Vec<Operation> {
-    let (app, plan) = spawn_app_with_faults().await;
+    let (app, plan) = spawn_app_with_faults(|_| {}).await;
     let prepared = prepare(&app).await;
     plan.arm(None);
     let response = send(&app, &prepared).await.send().await.expect("an answer");
@@ -109,6 +132,17 @@ async fn assert_backend_unavailable(case: &str, response: Result<Response, reqwe
         .await
         .unwrap_or_else(|failure| panic!("[{case}] {failure}"));
     assert_no_internals(case, &problem);
+}
+
+/// Asserts a request with a stalled call was answered soon after the storage deadline, long
+/// before the stall would have ended.
+fn assert_answered_in_time(outcome: &Outcome) {
+    assert!(
+        outcome.elapsed < ANSWERED_WITHIN,
+        "[{}] answered in {:?}, not within {ANSWERED_WITHIN:?}",
+        outcome.case,
+        outcome.elapsed
+    );
 }
 
 /// Asserts the answer to a panic is the contract's `500 internal_error`, without internals.

@@ -5,7 +5,10 @@ use lightbox_ports::testing::faults::{FaultKind, Operation};
 use reqwest::{Method, RequestBuilder};
 use serde_json::json;
 
-use super::{Outcome, assert_backend_unavailable, assert_internal_error, at_every_step};
+use super::{
+    Outcome, STALL, assert_answered_in_time, assert_backend_unavailable, assert_internal_error,
+    at_every_step,
+};
 use crate::helpers::{TestApp, upload_png};
 
 async fn stored_image(app: &TestApp) -> String {
@@ -70,6 +73,26 @@ async fn an_update_whose_storage_fails_at_any_call_answers_503_unless_written_an
             Operation::BlobPresignedGet
         ]
     );
+}
+
+#[tokio::test]
+async fn an_update_whose_storage_hangs_at_any_call_answers_503_at_the_deadline_unless_written() {
+    at_every_step(
+        STALL,
+        stored_image,
+        async |app, id| retitle(app, id),
+        async |app, steps: &[Operation], outcome: Outcome| {
+            assert_answered_in_time(&outcome);
+            assert_whole(app, steps, &outcome).await;
+            if written_before(steps) {
+                let response = outcome.response.expect("an answer");
+                assert_eq!(response.status().as_u16(), 200, "[{}]", outcome.case);
+            } else {
+                assert_backend_unavailable(&outcome.case, outcome.response).await;
+            }
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
