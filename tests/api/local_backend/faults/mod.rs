@@ -1,13 +1,14 @@
 //! Fault injection at every step: each request runs once to record the storage calls it makes,
 //! then once per call on a fresh app with that call failing (an `Unavailable` error, a panic, or
-//! a stall far beyond the app's storage deadline), and what storage holds afterwards is checked. Storage is the local backend's (a real SQLite
-//! file and a real blob directory) behind the fault-injecting decorators of
-//! `lightbox_ports::testing::faults`.
+//! a stall far beyond the app's storage deadline), and what storage holds afterwards is checked.
+//! Storage is the local backend's (a real SQLite file and a real blob directory) behind the
+//! fault-injecting decorators of `lightbox_ports::testing::faults`.
 //!
 //! The invariants, after every fault: every record's bytes are there, whole (their sha256 is the
 //! record's); any bytes without a record are a whole image directory (an orphan for garbage
-//! collection), never a record without bytes; and the client got a contract answer, never a
-//! connection dropped or a 500 that shows internals.
+//! collection, which runs after each error or panic and must remove exactly those), never a
+//! record without bytes; and the client got a contract answer, never a connection dropped or a
+//! 500 that shows internals.
 
 mod delete;
 mod update;
@@ -18,6 +19,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use lightbox_api::config::Settings;
+use lightbox_api::maintenance::{self, GcCommand};
 use lightbox_ports::testing::faults::{Fault, FaultKind, Operation};
 use reqwest::{RequestBuilder, Response};
 use serde_json::Value;
@@ -89,16 +91,46 @@ async fn at_every_step(
         assert!(plan.fired(), "[{case}] the fault was injected");
         plan.arm(None);
         let stored = check_storage(&app, &case).await;
+        let (records, orphans) = (stored.records.clone(), stored.orphans.len());
         let outcome = Outcome {
-            case,
+            case: case.clone(),
             response,
             stored,
             prepared,
             elapsed,
         };
         expect(&app, &calls[..=step], outcome).await;
+        // A stalled call is still running in the app (it only lost its request), so the store
+        // is not at rest: gc with no grace would be wrong there, as it would on a live server.
+        if !matches!(kind, FaultKind::Stall(_)) {
+            collect_orphans(&app, &case, &records, orphans).await;
+        }
     }
     calls
+}
+
+/// Runs gc with no grace period (the request is over; nothing else writes) and checks that it
+/// removed exactly the orphans, leaving every record and its bytes.
+async fn collect_orphans(app: &TestApp, case: &str, records: &BTreeSet<String>, orphans: usize) {
+    let command = GcCommand {
+        dry_run: false,
+        grace: Some(Duration::ZERO),
+    };
+    let (report, summary) = maintenance::collect_garbage(&app.settings, command)
+        .await
+        .unwrap_or_else(|error| panic!("[{case}] gc failed: {error:#}"));
+    assert_eq!(
+        (report.removed, report.failed),
+        (orphans as u64, 0),
+        "[{case}] gc removes exactly the orphans: {summary}"
+    );
+    let after = check_storage(app, case).await;
+    assert!(
+        after.orphans.is_empty(),
+        "[{case}] orphans after gc: {:?}",
+        after.orphans
+    );
+    assert_eq!(&after.records, records, "[{case}] gc leaves every record");
 }
 
 /// The storage calls of a fault-free run of `send`.
