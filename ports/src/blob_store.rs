@@ -39,8 +39,9 @@ pub type ObjectListing = BoxStream<'static, Result<ListedObject, BlobError>>;
 /// An object (or a leftover of an unfinished write) found by listing the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListedObject {
-    /// Its full key, or for a leftover the key-like path of the leftover (e.g.
-    /// `images/ab/<id>/original#3`): either way it begins with the image's directory.
+    /// Its full key, or for a leftover the key-like path of the leftover (a staging file such
+    /// as `images/ab/<id>/original#3`, or an empty image directory as `images/ab/<id>/`):
+    /// either way it begins with the image's directory.
     pub key: String,
     /// Its size in bytes.
     pub size: u64,
@@ -64,18 +65,18 @@ impl BlobKey {
     }
 
     /// The image whose directory `key` (a [`ListedObject`]'s) lies in, if it has the shape
-    /// `images/<xx>/<id>/<name>` with `<xx>` the id's fan-out.
+    /// `images/<xx>/<id>/<name>` with `<xx>` the id's fan-out, or is that directory itself.
     pub fn image_of(key: &str) -> Option<ImageId> {
         let mut parts = key.splitn(4, '/');
-        let (Some("images"), Some(fan_out), Some(text), Some(name)) =
+        // The fourth part (the name within the directory) is present, possibly empty.
+        let (Some("images"), Some(fan_out), Some(text), Some(_)) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return None;
         };
         let id: ImageId = text.parse().ok()?;
         // Compared with the text as listed, so that only the canonical spelling counts.
-        (!name.is_empty() && Self::image_prefix(&id) == format!("images/{fan_out}/{text}/"))
-            .then_some(id)
+        (Self::image_prefix(&id) == format!("images/{fan_out}/{text}/")).then_some(id)
     }
 
     /// The directory prefixes every image lies under, `images/00/` to `images/ff/`: listing
@@ -227,13 +228,14 @@ mod tests {
             BlobKey::original(&id).as_str().to_owned(),
             format!("{prefix}thumbnail-256.jpg"),
             format!("{prefix}original#3"),
+            prefix.clone(),
         ] {
             assert_eq!(BlobKey::image_of(&key), Some(id), "{key}");
         }
         let text = id.to_string();
         let wrong_fan_out = if text.ends_with("00") { "01" } else { "00" };
         for key in [
-            prefix.clone(),
+            prefix.trim_end_matches('/').to_owned(),
             format!("images/{wrong_fan_out}/{text}/original"),
             format!("other/{}/{text}/original", &text[34..]),
             format!("images/{}/not-an-id/original", &text[34..]),

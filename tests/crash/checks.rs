@@ -103,10 +103,9 @@ pub async fn after_workload(deployment: &Deployment, ledger: &Ledger, findings: 
         );
     }
     println!(
-        "after gc: {} rows, {} image directories ({} of them empty), {} staging files",
+        "after gc: {} rows, {} image directories, {} staging files",
         rows_after.len(),
         after.images.len(),
-        after.empty_directories(),
         after.staging.len()
     );
 }
@@ -174,9 +173,6 @@ struct BlobTree {
 struct ImageDirectory {
     directory: PathBuf,
     has_original: bool,
-    /// Holds nothing at all: a kill between creating the directory and writing into it, or
-    /// between removing its files and itself. No bytes are orphaned, so it is not an orphan.
-    is_empty: bool,
 }
 
 impl BlobTree {
@@ -205,9 +201,6 @@ impl BlobTree {
                         ImageDirectory {
                             directory: path.clone(),
                             has_original: path.join(ORIGINAL_FILE).is_file(),
-                            is_empty: fs::read_dir(&path)
-                                .map(|mut entries| entries.next().is_none())
-                                .unwrap_or(false),
                         },
                     );
                 }
@@ -220,18 +213,13 @@ impl BlobTree {
         }
     }
 
-    /// Image directories whose id has no row and that hold something.
+    /// Image directories whose id has no row.
     fn orphans(&self, rows: &BTreeSet<String>) -> Vec<String> {
         self.images
-            .iter()
-            .filter(|(id, image)| !rows.contains(*id) && !image.is_empty)
-            .map(|(id, _)| id.clone())
+            .keys()
+            .filter(|id| !rows.contains(*id))
+            .cloned()
             .collect()
-    }
-
-    /// Image directories that hold nothing.
-    fn empty_directories(&self) -> usize {
-        self.images.values().filter(|image| image.is_empty).count()
     }
 
     fn report_rows_without_originals(

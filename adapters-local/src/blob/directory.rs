@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use lightbox_ports::{BlobError, ListedObject};
+use lightbox_ports::{BlobError, BlobKey, ListedObject};
 use object_store::local::LocalFileSystem;
 
 use super::errors::{from_io, from_write};
@@ -188,6 +188,8 @@ fn staging_files(root: &Path, prefix: &str) -> io::Result<Vec<ListedObject>> {
     let mut found = Vec::new();
     if let Some((path, _)) = inside_root(root, directory) {
         collect_staging_files(&path, directory, prefix, &mut found)?;
+        // The prefix may be an image's directory itself.
+        report_if_empty(&path, directory, prefix, &mut found)?;
     }
     Ok(found)
 }
@@ -226,6 +228,7 @@ fn collect_staging_files(
         if kind.is_dir() && (child.starts_with(prefix) || prefix.starts_with(&format!("{child}/")))
         {
             collect_staging_files(&entry.path(), &child, prefix, found)?;
+            report_if_empty(&entry.path(), &child, prefix, found)?;
         } else if kind.is_file()
             && child.starts_with(prefix)
             && is_staging_file(std::ffi::OsStr::new(&name))
@@ -242,6 +245,42 @@ fn collect_staging_files(
             });
         }
     }
+    Ok(())
+}
+
+/// Reports the directory at `path` (key-like `key`) as a leftover `<key>/` when it holds
+/// nothing: a crash between creating an image's directory and writing into it, or between
+/// removing its files and itself, leaves one, and gc can only remove what listing shows.
+fn report_if_empty(
+    path: &Path,
+    key: &str,
+    prefix: &str,
+    found: &mut Vec<ListedObject>,
+) -> io::Result<()> {
+    let directory_key = format!("{key}/");
+    // Only an image's own directory: the shared levels above (`images/`, `images/<xx>/`) are
+    // kept even when empty, and belong to no image.
+    if !directory_key.starts_with(prefix) || BlobKey::image_of(&directory_key).is_none() {
+        return Ok(());
+    }
+    let is_empty = match fs::read_dir(path) {
+        Ok(mut entries) => entries.next().is_none(),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    if !is_empty {
+        return Ok(());
+    }
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(error) => return Err(error),
+    };
+    found.push(ListedObject {
+        key: directory_key,
+        size: 0,
+        last_modified: DateTime::<Utc>::from(metadata.modified()?),
+    });
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! What only a directory can show: no staging files or empty directories are left behind by
-//! aborted uploads or deletes, listings show the staging files a crash left, and readiness
+//! aborted uploads or deletes, listings show the staging files and empty image directories a
+//! crash left, and readiness
 //! notices a missing directory.
 
 use std::io;
@@ -156,6 +157,46 @@ async fn listings_show_crash_leftovers_until_the_image_is_deleted() {
     assert_eq!(listed(&store, &prefix).await, []);
     // A prefix whose directory does not exist lists nothing, and is no error.
     assert_eq!(listed(&store, "images/zz/").await, []);
+}
+
+#[tokio::test]
+async fn an_empty_image_directory_is_listed_as_a_leftover_until_its_image_is_deleted() {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().join("blobs");
+    let store = FsBlobStore::open(&root).unwrap();
+    let id = ImageId::generate();
+    let prefix = BlobKey::image_prefix(&id);
+    // What a crash between creating the directory and writing into it leaves.
+    std::fs::create_dir_all(root.join(&prefix)).unwrap();
+    // A directory with a file in it is not empty, and is not listed for itself.
+    let other = ImageId::generate();
+    store
+        .put(
+            &BlobKey::original(&other),
+            body(vec![Ok(Bytes::from_static(b"x"))]),
+        )
+        .await
+        .unwrap();
+
+    let found = listed(&store, &prefix).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].key, prefix);
+    assert_eq!(found[0].size, 0);
+    assert_eq!(BlobKey::image_of(&found[0].key), Some(id));
+    let other_keys: Vec<String> = listed(&store, &BlobKey::image_prefix(&other))
+        .await
+        .into_iter()
+        .map(|object| object.key)
+        .collect();
+    assert_eq!(other_keys, [BlobKey::original(&other).as_str().to_owned()]);
+
+    store.delete_prefix(&prefix).await.unwrap();
+    assert!(
+        !root.join(&prefix).exists(),
+        "left behind: {:?}",
+        tree(&root)
+    );
+    assert_eq!(listed(&store, &prefix).await, []);
 }
 
 #[tokio::test]
