@@ -11,6 +11,7 @@
 //! 500 that shows internals.
 
 mod delete;
+mod thumbnail;
 mod update;
 mod upload;
 
