@@ -8,7 +8,7 @@ mod full_disk;
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
-use crate::helpers::fixtures::png;
+use crate::helpers::fixtures::{png, png_seeded};
 use crate::helpers::{Form, TestApp, assert_problem, spawn_app, spawn_app_with, upload_image};
 
 /// The app's data directory; this module only runs on the local backend.
@@ -44,10 +44,28 @@ fn break_blob_store(app: &TestApp) -> Box<dyn FnOnce()> {
 }
 
 #[tokio::test]
-async fn ready_is_503_backend_unavailable_when_the_data_dir_is_unwritable() {
+async fn an_unwritable_data_dir_gives_503s_names_itself_in_ready_and_recovers_without_a_restart() {
     let app = spawn_app().await;
-    upload_image(&app, &Form::with_file(png(4, 4))).await;
+    let kept = upload_image(&app, &Form::with_file(png(4, 4))).await;
+    let kept = kept["id"].as_str().unwrap().to_owned();
     let restore = break_blob_store(&app);
+
+    // Requests get the contract's answer, and the refused upload leaves nothing behind.
+    let refused = app.upload(&Form::with_file(png_seeded(5, 5, 7))).await;
+    assert!(
+        refused.headers().contains_key("retry-after"),
+        "503 carries Retry-After"
+    );
+    assert_problem(refused, 503, "backend_unavailable").await;
+    assert_eq!(
+        app.anonymous().get_health().await.status(),
+        200,
+        "/health stays 200"
+    );
+    let listed = app.list(&[]).await;
+    assert_eq!(listed.status(), 200, "metadata is still served");
+    let listed: serde_json::Value = listed.json().await.unwrap();
+    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "{listed}");
 
     let resp = app.anonymous().get_ready().await;
 
@@ -83,6 +101,14 @@ async fn ready_is_503_backend_unavailable_when_the_data_dir_is_unwritable() {
         resp.status().as_u16(),
         200,
         "ready again once the directory is back"
+    );
+    // Recovered without a restart: the kept image is whole, a new upload is stored.
+    assert_eq!(app.get_image(&kept).await.status(), 200);
+    upload_image(&app, &Form::with_file(png_seeded(5, 5, 7))).await;
+    assert_eq!(
+        app.stored_object_count().await,
+        2,
+        "no leftover of the refused upload"
     );
 }
 
