@@ -2,7 +2,6 @@
 //! that are the service's own `/content` links (on aws they are S3's). The aws run of the suite
 //! leaves this module out (see scripts/test); `aws_backend` is its counterpart.
 
-mod faults;
 mod full_disk;
 
 use std::os::unix::fs::PermissionsExt;

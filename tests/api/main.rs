@@ -16,6 +16,7 @@ mod content_url;
 mod cross_user;
 mod delete;
 mod docs;
+mod faults;
 mod identity;
 mod identity_jwt;
 mod identity_jwt_keys;

@@ -138,6 +138,43 @@ impl TestStorage {
         }
     }
 
+    /// Every key in the blob store, sorted: on the filesystem, every file's path under
+    /// `<data_dir>/blobs` (staging files included), in the bucket every object's key.
+    pub async fn object_keys(&self) -> Vec<String> {
+        let mut keys = match self {
+            TestStorage::Local { data_dir } => {
+                let blobs = data_dir.path().join("blobs");
+                files_below(&blobs)
+                    .into_iter()
+                    .map(|file| {
+                        let relative = file.strip_prefix(&blobs).expect("under the blob root");
+                        relative
+                            .iter()
+                            .map(|part| part.to_string_lossy().into_owned())
+                            .collect::<Vec<_>>()
+                            .join("/")
+                    })
+                    .collect()
+            }
+            TestStorage::Aws { bucket } => {
+                let s3 = s3_client(bucket).await;
+                let mut pages = s3.list_objects_v2().bucket(bucket).into_paginator().send();
+                let mut keys = Vec::new();
+                while let Some(page) = pages.next().await {
+                    let page = page.expect("listing the test bucket");
+                    keys.extend(
+                        page.contents()
+                            .iter()
+                            .filter_map(|o| o.key().map(str::to_owned)),
+                    );
+                }
+                keys
+            }
+        };
+        keys.sort();
+        keys
+    }
+
     /// The local data directory; `None` on aws.
     pub fn local_data_dir(&self) -> Option<&Path> {
         match self {
@@ -153,6 +190,24 @@ impl TestStorage {
             TestStorage::Aws { bucket } => format!("s3://{bucket}"),
         }
     }
+}
+
+/// Every file below `directory`, at any depth.
+fn files_below(directory: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .flat_map(|entry| {
+            let path = entry.path();
+            if path.is_dir() {
+                files_below(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
 }
 
 /// An S3 client on the emulator, as the app's.

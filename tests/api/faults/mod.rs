@@ -1,8 +1,9 @@
 //! Fault injection at every step: each request runs once to record the storage calls it makes,
 //! then once per call on a fresh app with that call failing (an `Unavailable` error, a panic, or
 //! a stall far beyond the app's storage deadline), and what storage holds afterwards is checked.
-//! Storage is the local backend's (a real SQLite file and a real blob directory) behind the
-//! fault-injecting decorators of `lightbox_ports::testing::faults`.
+//! Storage is the backend this run of the suite is on (a real SQLite file and blob directory, or
+//! S3 and DynamoDB on moto) behind the fault-injecting decorators of
+//! `lightbox_ports::testing::faults`.
 //!
 //! The invariants, after every fault: every record's bytes are there, whole (their sha256 is the
 //! record's); any bytes without a record are a whole image directory (an orphan for garbage
@@ -16,7 +17,6 @@ mod update;
 mod upload;
 
 use std::collections::BTreeSet;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use lightbox_api::config::Settings;
@@ -224,7 +224,7 @@ async fn check_storage(app: &TestApp, case: &str) -> Stored {
         );
         records.insert(id);
     }
-    let directories = image_directories(app, case);
+    let directories = image_directories(app, case).await;
     let missing: Vec<_> = records.difference(&directories).collect();
     assert!(
         missing.is_empty(),
@@ -234,48 +234,24 @@ async fn check_storage(app: &TestApp, case: &str) -> Stored {
     Stored { records, orphans }
 }
 
-/// The ids of the image directories (`images/<xx>/<id>/`) in the blob store. Every stored file
-/// must lie in one, and every directory must hold its original: an image's files come and go
-/// with its original, so a derived file alone would be a half-deleted image.
-fn image_directories(app: &TestApp, case: &str) -> BTreeSet<String> {
-    let blobs = app
-        .storage
-        .local_data_dir()
-        .expect("fault tests run on the local backend")
-        .join("blobs");
+/// The ids of the image directories (`images/<xx>/<id>/`) in the blob store. Every stored object
+/// must lie in one, and every directory must hold its original: an image's objects come and go
+/// with its original, so a derived object alone would be a half-deleted image.
+async fn image_directories(app: &TestApp, case: &str) -> BTreeSet<String> {
+    let keys = app.storage.object_keys().await;
     let mut ids = BTreeSet::new();
-    for file in files_under(&blobs) {
-        let relative = file.strip_prefix(&blobs).expect("under the blob directory");
-        let parts: Vec<_> = relative.iter().filter_map(|part| part.to_str()).collect();
+    for key in &keys {
+        let parts: Vec<&str> = key.split('/').collect();
         assert!(
             matches!(parts.as_slice(), ["images", _, _, _]),
-            "[{case}] a stray file in the blob store: {}",
-            relative.display()
+            "[{case}] a stray object in the blob store: {key}"
         );
-        let directory = file.parent().expect("a parent");
+        let original = format!("images/{}/{}/original", parts[1], parts[2]);
         assert!(
-            directory.join("original").is_file(),
-            "[{case}] {} has no original beside it",
-            relative.display()
+            keys.contains(&original),
+            "[{case}] {key} has no original beside it"
         );
         ids.insert(parts[2].to_owned());
     }
     ids
-}
-
-fn files_under(dir: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .flat_map(|entry| {
-            let path = entry.path();
-            if path.is_dir() {
-                files_under(&path)
-            } else {
-                vec![path]
-            }
-        })
-        .collect()
 }
