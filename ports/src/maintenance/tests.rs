@@ -11,7 +11,7 @@ use lightbox_domain::visibility::Visibility;
 use sha2::{Digest, Sha256};
 
 use super::{GcOptions, Maintenance};
-use crate::blob_store::{BlobError, BlobKey, ListedObject, MockBlobStore};
+use crate::blob_store::{BlobError, BlobKey, ListedObject, MockBlobStore, ObjectListing};
 use crate::image_repository::{MockImageRepository, RepoError, SweepPage, SweepPosition};
 use crate::use_cases::tests::support::{FixedClock, alice, content_of, now, record};
 
@@ -31,10 +31,11 @@ fn object(key: String, size: u64, last_modified: DateTime<Utc>) -> ListedObject 
     }
 }
 
-/// A blob store listing `objects` under their fan-out prefix and nothing elsewhere.
-fn store_listing(objects: Vec<ListedObject>) -> MockBlobStore {
-    let mut blobs = MockBlobStore::new();
-    blobs.expect_list().times(256).returning(move |prefix| {
+/// What a store holding `objects` lists for a prefix.
+fn listing(
+    objects: Vec<ListedObject>,
+) -> impl FnMut(&str) -> Result<ObjectListing, BlobError> + Send + 'static {
+    move |prefix| {
         let under: Vec<Result<ListedObject, BlobError>> = objects
             .iter()
             .filter(|object| object.key.starts_with(prefix))
@@ -42,7 +43,13 @@ fn store_listing(objects: Vec<ListedObject>) -> MockBlobStore {
             .map(Ok)
             .collect();
         Ok(futures::stream::iter(under).boxed())
-    });
+    }
+}
+
+/// A blob store listed once per fan-out prefix, holding `objects`.
+fn store_listing(objects: Vec<ListedObject>) -> MockBlobStore {
+    let mut blobs = MockBlobStore::new();
+    blobs.expect_list().times(256).returning(listing(objects));
     blobs
 }
 
@@ -186,16 +193,9 @@ async fn a_failed_removal_is_counted_and_the_run_goes_on() {
 async fn gc_stops_with_an_error_when_the_metadata_cannot_be_read() {
     let scene = scene();
     let mut blobs = MockBlobStore::new();
-    let objects = scene.objects.clone();
-    blobs.expect_list().returning(move |prefix| {
-        let under: Vec<Result<ListedObject, BlobError>> = objects
-            .iter()
-            .filter(|object| object.key.starts_with(prefix))
-            .cloned()
-            .map(Ok)
-            .collect();
-        Ok(futures::stream::iter(under).boxed())
-    });
+    blobs
+        .expect_list()
+        .returning(listing(scene.objects.clone()));
     // Nothing may be removed on a guess.
     blobs.expect_delete_prefix().never();
     let mut repository = MockImageRepository::new();

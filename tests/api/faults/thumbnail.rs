@@ -47,6 +47,17 @@ async fn assert_whole(app: &TestApp, outcome: &Outcome) {
     );
 }
 
+/// The image is whole; the answer is the thumbnail when only its store failed, else 503.
+async fn assert_served_or_unavailable(app: &TestApp, steps: &[Operation], outcome: Outcome) {
+    assert_whole(app, &outcome).await;
+    if only_the_store_failed(steps) {
+        let response = outcome.response.expect("an answer");
+        assert_eq!(response.status().as_u16(), 200, "[{}]", outcome.case);
+    } else {
+        assert_backend_unavailable(&outcome.case, outcome.response).await;
+    }
+}
+
 #[tokio::test]
 async fn a_thumbnail_whose_storage_fails_at_any_call_answers_503_unless_only_its_store_failed() {
     let calls = at_every_step(
@@ -54,13 +65,7 @@ async fn a_thumbnail_whose_storage_fails_at_any_call_answers_503_unless_only_its
         stored_image,
         async |app, id| thumbnail(app, id),
         async |app, steps: &[Operation], outcome: Outcome| {
-            assert_whole(app, &outcome).await;
-            if only_the_store_failed(steps) {
-                let response = outcome.response.expect("an answer");
-                assert_eq!(response.status().as_u16(), 200, "[{}]", outcome.case);
-            } else {
-                assert_backend_unavailable(&outcome.case, outcome.response).await;
-            }
+            assert_served_or_unavailable(app, steps, outcome).await;
         },
     )
     .await;
@@ -78,13 +83,7 @@ async fn a_thumbnail_whose_storage_hangs_at_any_call_answers_by_the_deadline() {
         async |app, id| thumbnail(app, id),
         async |app, steps: &[Operation], outcome: Outcome| {
             assert_answered_in_time(&outcome);
-            assert_whole(app, &outcome).await;
-            if only_the_store_failed(steps) {
-                let response = outcome.response.expect("an answer");
-                assert_eq!(response.status().as_u16(), 200, "[{}]", outcome.case);
-            } else {
-                assert_backend_unavailable(&outcome.case, outcome.response).await;
-            }
+            assert_served_or_unavailable(app, steps, outcome).await;
         },
     )
     .await;

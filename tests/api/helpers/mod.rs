@@ -35,6 +35,7 @@ pub use exif::{
     png_with_text_chunk,
 };
 pub use failures::Failures;
+pub use files::files_under;
 pub use flows::{
     ids_of, list_ids, unknown_id, upload_image, upload_png, walk_pages, walk_pages_raw,
 };

@@ -9,7 +9,7 @@ use lightbox_adapters_aws::{AwsSettings, load_sdk_config};
 use lightbox_api::config::{BackendKind, Settings};
 use tempfile::TempDir;
 
-use super::files::count_files;
+use super::files::{count_files, files_under};
 
 /// The environment variable that picks the backend of every test app.
 pub const BACKEND_VARIABLE: &str = "LIGHTBOX_TEST_BACKEND";
@@ -144,7 +144,7 @@ impl TestStorage {
         let mut keys = match self {
             TestStorage::Local { data_dir } => {
                 let blobs = data_dir.path().join("blobs");
-                files_below(&blobs)
+                files_under(&blobs)
                     .into_iter()
                     .map(|file| {
                         let relative = file.strip_prefix(&blobs).expect("under the blob root");
@@ -190,24 +190,6 @@ impl TestStorage {
             TestStorage::Aws { bucket } => format!("s3://{bucket}"),
         }
     }
-}
-
-/// Every file below `directory`, at any depth.
-fn files_below(directory: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(directory) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .flat_map(|entry| {
-            let path = entry.path();
-            if path.is_dir() {
-                files_below(&path)
-            } else {
-                vec![path]
-            }
-        })
-        .collect()
 }
 
 /// An S3 client on the emulator, as the app's.

@@ -18,7 +18,7 @@ use image::{ExtendedColorType, ImageEncoder};
 use serde_json::Value;
 
 use crate::helpers::fixtures::{png, sha256_hex};
-use crate::helpers::{Form, TestApp, assert_problem, spawn_app_with};
+use crate::helpers::{Form, TestApp, assert_problem, files_under, spawn_app_with};
 
 /// The variable naming a directory on a small filesystem.
 const SMALL_FS_VARIABLE: &str = "LIGHTBOX_SMALL_FS";
@@ -164,21 +164,4 @@ fn is_staging(file: &Path) -> bool {
         .is_some_and(|(_, suffix)| {
             !suffix.is_empty() && suffix.bytes().all(|byte| byte.is_ascii_digit())
         })
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(Result::ok)
-        .flat_map(|entry| {
-            let path = entry.path();
-            if path.is_dir() {
-                files_under(&path)
-            } else {
-                vec![path]
-            }
-        })
-        .collect()
 }
