@@ -19,6 +19,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream as SdkByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use futures::TryStreamExt;
 use lightbox_domain::range::ByteRange;
 use lightbox_ports::failure::Cause;
 use lightbox_ports::{BlobContent, BlobError, BlobKey, BlobStore, ObjectListing, UploadStream};
@@ -102,23 +103,11 @@ impl BlobStore for S3BlobStore {
                 "refusing to delete with an empty prefix".to_owned(),
             )));
         }
-        let mut pages = self
-            .client
-            .list_objects_v2()
-            .bucket(&self.bucket)
-            .prefix(prefix)
-            .into_paginator()
-            .send();
-        let mut keys = Vec::new();
-        while let Some(page) = pages.next().await {
-            let page = page.map_err(|error| from_sdk("ListObjectsV2", error))?;
-            keys.extend(
-                page.contents()
-                    .iter()
-                    .filter_map(|object| object.key())
-                    .map(str::to_owned),
-            );
-        }
+        let keys: Vec<String> = self
+            .listing(prefix)
+            .map_ok(|object| object.key)
+            .try_collect()
+            .await?;
         for batch in keys.chunks(DELETE_BATCH) {
             self.delete_batch(batch).await?;
         }

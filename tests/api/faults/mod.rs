@@ -26,7 +26,7 @@ use reqwest::{RequestBuilder, Response};
 use serde_json::Value;
 
 use crate::helpers::fixtures::sha256_hex;
-use crate::helpers::{TestApp, check_problem, spawn_app_with_faults};
+use crate::helpers::{TestApp, check_problem, spawn_app_with_faults, upload_png};
 
 /// The storage deadline of the stall tests: short, so a stalled call is cut quickly.
 const STORAGE_TIMEOUT_SECONDS: u64 = 1;
@@ -152,6 +152,28 @@ async fn record_calls(
     let calls = plan.calls();
     assert!(!calls.is_empty(), "the request calls storage");
     calls
+}
+
+/// The image update, delete and thumbnail faults work on: a small PNG of alice's; its id.
+async fn stored_image(app: &TestApp) -> String {
+    let image = upload_png(app, 1).await;
+    image["id"].as_str().expect("an id").to_owned()
+}
+
+/// Asserts the answer is `status` when the request had done its work before the fault (the
+/// fault hit a call after the commit), and otherwise the contract's 503.
+async fn assert_done_or_unavailable(
+    case: &str,
+    response: Result<Response, reqwest::Error>,
+    done: bool,
+    status: u16,
+) {
+    if done {
+        let response = response.unwrap_or_else(|error| panic!("[{case}] no answer: {error}"));
+        assert_eq!(response.status().as_u16(), status, "[{case}]");
+    } else {
+        assert_backend_unavailable(case, response).await;
+    }
 }
 
 /// Asserts the answer is the contract's `503 backend_unavailable` with `Retry-After`.
