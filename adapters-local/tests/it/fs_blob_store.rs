@@ -42,9 +42,7 @@ fn body(chunks: Vec<io::Result<Bytes>>) -> UploadStream {
 
 #[tokio::test]
 async fn an_aborted_upload_leaves_no_staging_file_and_no_image_directory() {
-    let directory = tempfile::tempdir().unwrap();
-    let root = directory.path().join("blobs");
-    let store = FsBlobStore::open(&root).unwrap();
+    let (_directory, root, store) = fresh_store();
     let id = ImageId::generate();
     let failing = body(vec![
         Ok(Bytes::from(vec![1; 3 * 1024 * 1024])),
@@ -65,9 +63,7 @@ async fn an_aborted_upload_leaves_no_staging_file_and_no_image_directory() {
 
 #[tokio::test]
 async fn deleting_an_image_removes_its_directory_and_crash_leftovers() {
-    let directory = tempfile::tempdir().unwrap();
-    let root = directory.path().join("blobs");
-    let store = FsBlobStore::open(&root).unwrap();
+    let (_directory, root, store) = fresh_store();
     let id = ImageId::generate();
     for key in [
         BlobKey::original(&id),
@@ -89,6 +85,14 @@ async fn deleting_an_image_removes_its_directory_and_crash_leftovers() {
     assert!(!image_directory.exists(), "left behind: {:?}", tree(&root));
 }
 
+/// A store in a fresh temporary directory (kept alive by the first element), rooted at `root`.
+fn fresh_store() -> (tempfile::TempDir, PathBuf, FsBlobStore) {
+    let directory = tempfile::tempdir().unwrap();
+    let root = directory.path().join("blobs");
+    let store = FsBlobStore::open(&root).unwrap();
+    (directory, root, store)
+}
+
 async fn listed(store: &FsBlobStore, prefix: &str) -> Vec<ListedObject> {
     let mut objects: Vec<ListedObject> = store
         .list(prefix)
@@ -103,9 +107,7 @@ async fn listed(store: &FsBlobStore, prefix: &str) -> Vec<ListedObject> {
 
 #[tokio::test]
 async fn listings_show_crash_leftovers_until_the_image_is_deleted() {
-    let directory = tempfile::tempdir().unwrap();
-    let root = directory.path().join("blobs");
-    let store = FsBlobStore::open(&root).unwrap();
+    let (_directory, root, store) = fresh_store();
     let id = ImageId::generate();
     let prefix = BlobKey::image_prefix(&id);
     store
@@ -161,9 +163,7 @@ async fn listings_show_crash_leftovers_until_the_image_is_deleted() {
 
 #[tokio::test]
 async fn an_empty_image_directory_is_listed_as_a_leftover_until_its_image_is_deleted() {
-    let directory = tempfile::tempdir().unwrap();
-    let root = directory.path().join("blobs");
-    let store = FsBlobStore::open(&root).unwrap();
+    let (_directory, root, store) = fresh_store();
     let id = ImageId::generate();
     let prefix = BlobKey::image_prefix(&id);
     // What a crash between creating the directory and writing into it leaves.
@@ -201,9 +201,7 @@ async fn an_empty_image_directory_is_listed_as_a_leftover_until_its_image_is_del
 
 #[tokio::test]
 async fn a_leftover_is_deleted_by_its_listed_key_and_the_image_stays() {
-    let directory = tempfile::tempdir().unwrap();
-    let root = directory.path().join("blobs");
-    let store = FsBlobStore::open(&root).unwrap();
+    let (_directory, root, store) = fresh_store();
     let id = ImageId::generate();
     let prefix = BlobKey::image_prefix(&id);
     let original = BlobKey::original(&id);
@@ -233,9 +231,7 @@ async fn a_leftover_is_deleted_by_its_listed_key_and_the_image_stays() {
 
 #[tokio::test]
 async fn the_store_is_not_ready_without_its_directory() {
-    let directory = tempfile::tempdir().unwrap();
-    let root = directory.path().join("blobs");
-    let store = FsBlobStore::open(&root).unwrap();
+    let (_directory, root, store) = fresh_store();
     store.check_ready().await.unwrap();
     assert!(
         tree(&root).is_empty(),

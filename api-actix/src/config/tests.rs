@@ -84,6 +84,18 @@ fn background_gc_runs_hourly_unless_turned_off() {
         .validate()
         .unwrap();
     assert_eq!(off.background_gc, None);
+    // Off, the grace binds nothing at start (the gc command warns about a short one).
+    let off_short = Settings::from_sources(
+        None,
+        env(&[
+            ("LIGHTBOX_GC_INTERVAL_SECONDS", "0"),
+            ("LIGHTBOX_GC_GRACE_SECONDS", "60"),
+        ]),
+    )
+    .unwrap()
+    .validate()
+    .unwrap();
+    assert_eq!(off_short.background_gc, None);
 }
 
 #[test]

@@ -156,6 +156,10 @@ impl Settings {
         &self,
         bad: &dyn Fn(&str, String) -> ConfigError,
     ) -> Result<Option<BackgroundGc>, ConfigError> {
+        // Off, it binds nothing: `lightbox gc` warns about a short grace itself.
+        if self.gc_interval_seconds == 0 {
+            return Ok(None);
+        }
         if self.gc_grace_seconds <= self.body_timeout_seconds {
             return Err(bad(
                 "gc_grace_seconds",
@@ -165,9 +169,6 @@ impl Settings {
                     self.body_timeout_seconds
                 ),
             ));
-        }
-        if self.gc_interval_seconds == 0 {
-            return Ok(None);
         }
         Ok(Some(BackgroundGc {
             interval: Duration::from_secs(self.gc_interval_seconds),

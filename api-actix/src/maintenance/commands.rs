@@ -50,6 +50,14 @@ pub async fn collect_garbage(
     let grace = command
         .grace
         .unwrap_or(Duration::from_secs(settings.gc_grace_seconds));
+    if grace.as_secs() <= settings.body_timeout_seconds {
+        eprintln!(
+            "warning: a grace of {} s is not longer than the body deadline ({} s): run this only \
+             while no server writes to the store, or uploads in progress lose their bytes",
+            grace.as_secs(),
+            settings.body_timeout_seconds
+        );
+    }
     let options = GcOptions {
         grace: chrono::TimeDelta::from_std(grace).context("the grace period is too long")?,
         dry_run: command.dry_run,
