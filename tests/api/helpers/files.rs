@@ -2,11 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-/// Counts regular files under `dir`, recursively; a missing folder holds none.
-pub fn count_files(dir: &Path) -> usize {
-    files_under(dir).len()
-}
-
 /// The regular files under `dir`, recursively; a missing folder holds none.
 pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {

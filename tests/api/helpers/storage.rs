@@ -9,7 +9,7 @@ use lightbox_adapters_aws::{AwsSettings, load_sdk_config};
 use lightbox_api::config::{BackendKind, Settings};
 use tempfile::TempDir;
 
-use super::files::{count_files, files_under};
+use super::files::files_under;
 
 /// The environment variable that picks the backend of every test app.
 pub const BACKEND_VARIABLE: &str = "LIGHTBOX_TEST_BACKEND";
@@ -73,10 +73,7 @@ impl TestStorage {
     /// How many objects the blob store holds: files under `<data_dir>/blobs`, or keys in the
     /// bucket. Originals and derived files (thumbnails) count alike.
     pub async fn object_count(&self) -> usize {
-        match self {
-            TestStorage::Local { data_dir } => count_files(&data_dir.path().join("blobs")),
-            TestStorage::Aws { bucket } => count_objects(bucket).await,
-        }
+        self.object_keys().await.len()
     }
 
     /// Writes `bytes` at `key` directly into the blob store, behind the app's back: an orphan
@@ -204,15 +201,4 @@ async fn s3_client(bucket: &str) -> aws_sdk_s3::Client {
         .force_path_style(true)
         .build();
     aws_sdk_s3::Client::from_conf(config)
-}
-
-/// Counts the keys of a bucket, page by page.
-async fn count_objects(bucket: &str) -> usize {
-    let s3 = s3_client(bucket).await;
-    let mut pages = s3.list_objects_v2().bucket(bucket).into_paginator().send();
-    let mut count = 0;
-    while let Some(page) = pages.next().await {
-        count += page.expect("listing the test bucket").contents().len();
-    }
-    count
 }
