@@ -57,13 +57,18 @@ impl LocalBackend {
         })?;
         let blobs =
             FsBlobStore::open(&data_dir.join(BLOBS_DIRECTORY)).map_err(LocalBackendError::Blobs)?;
-        let repository = SqliteImageRepository::open(&data_dir.join(DATABASE_FILE))
+        let repository = SqliteImageRepository::open(&Self::database_path(data_dir))
             .await
             .map_err(LocalBackendError::Metadata)?;
         Ok(Self {
             blobs: Arc::new(blobs),
             repository: Arc::new(repository),
         })
+    }
+
+    /// Where [`LocalBackend::open`] keeps the metadata database of `data_dir`.
+    pub fn database_path(data_dir: &Path) -> PathBuf {
+        data_dir.join(DATABASE_FILE)
     }
 
     /// Both stores in memory, empty, lost with the process.

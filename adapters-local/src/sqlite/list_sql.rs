@@ -12,12 +12,17 @@ use chrono::{DateTime, Utc};
 use lightbox_domain::listing::{ListQuery, SortOrder};
 use sqlx::{QueryBuilder, Sqlite};
 
-/// The columns of `images` that make an `ImageRow`, read through the alias `i`.
+/// The columns that make a `TaggedRow`: the row of `images` read through the alias `i`, and its
+/// tags as a JSON array gathered by a subquery on `image_tags`' primary key. One statement
+/// reads both, so a record is always one snapshot, and a page costs one round trip to SQLite
+/// rather than a transaction of three.
 macro_rules! image_columns {
     () => {
         "i.id, i.owner_id, i.title, i.description, i.visibility, i.content_type, i.size_bytes, \
          i.width, i.height, i.sha256, i.original_filename, i.created_at, i.updated_at, \
-         i.version, i.blurhash"
+         i.version, i.blurhash, \
+         (SELECT json_group_array(g.tag) FROM image_tags AS g WHERE g.image_id = i.id) \
+         AS tags_json"
     };
 }
 pub(super) use image_columns;

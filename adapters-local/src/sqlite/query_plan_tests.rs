@@ -185,11 +185,19 @@ async fn sweep_pages_are_ranges_of_the_primary_key() {
         let rows = statement.build().fetch_all(&repository.pool).await.unwrap();
         let steps: Vec<String> = rows.iter().map(|row| row.get("detail")).collect();
         // The first page starts at the index's beginning and stops after its rows; every later
-        // page seeks to its position.
+        // page seeks to its position. Each row's tags are a search of image_tags' primary key.
         let expected = match after {
             None => "SCAN i USING INDEX sqlite_autoindex_images_1",
             Some(_) => "SEARCH i USING INDEX sqlite_autoindex_images_1 (id>?)",
         };
-        assert_eq!(steps, [expected], "after {after:?}");
+        assert_eq!(
+            steps,
+            [
+                expected,
+                "CORRELATED SCALAR SUBQUERY 1",
+                "SEARCH g USING PRIMARY KEY (image_id=?)"
+            ],
+            "after {after:?}"
+        );
     }
 }

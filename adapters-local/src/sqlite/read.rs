@@ -1,54 +1,51 @@
 //! Reading images back: one by id, a page of a listing, and an owner's usage.
 //!
-//! A record is its `images` row plus its `image_tags` rows, read by two statements; both run in
-//! one read transaction so they see the same snapshot of the database (WAL gives each read
-//! transaction a fixed view), and a record is never assembled from before and after an update.
-
-use std::collections::HashMap;
+//! A record is its `images` row plus its `image_tags` rows, read by one statement (the tags are
+//! gathered by a subquery, see `image_columns!`): a statement sees one snapshot of the database,
+//! so a record is never assembled from before and after an update, and each read is a single
+//! round trip to SQLite's connection thread.
 
 use lightbox_domain::ids::{ImageId, OwnerId};
 use lightbox_domain::image::ImageRecord;
 use lightbox_domain::listing::ListQuery;
 use lightbox_ports::{RepoError, Usage};
-use sqlx::{QueryBuilder, Sqlite, SqliteConnection, SqlitePool};
-use uuid::Uuid;
+use sqlx::{Sqlite, SqlitePool};
 
 use super::errors::from_sqlx;
 use super::list_sql::{image_columns, list_statement};
 use lightbox_ports::stored_image::Corrupt;
 
-use super::stored::ImageRow;
+use super::stored::TaggedRow;
 
 pub(super) async fn get(pool: &SqlitePool, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {
-    let mut transaction = pool.begin().await.map_err(from_sqlx)?;
-    let row: Option<ImageRow> = sqlx::query_as(concat!(
+    let row: Option<TaggedRow> = sqlx::query_as(concat!(
         "SELECT ",
         image_columns!(),
         " FROM images AS i WHERE i.id = ?"
     ))
     .bind(*id.as_uuid())
-    .fetch_optional(&mut *transaction)
+    .fetch_optional(pool)
     .await
     .map_err(from_sqlx)?;
-    let records = with_tags(&mut transaction, row.into_iter().collect()).await?;
-    transaction.commit().await.map_err(from_sqlx)?;
-    Ok(records.into_iter().next())
+    row.map(into_record).transpose()
 }
 
 pub(super) async fn list(
     pool: &SqlitePool,
     query: &ListQuery,
 ) -> Result<Vec<ImageRecord>, RepoError> {
-    let mut transaction = pool.begin().await.map_err(from_sqlx)?;
     let mut statement = list_statement("", query);
-    let rows: Vec<ImageRow> = statement
+    let rows: Vec<TaggedRow> = statement
         .build_query_as()
-        .fetch_all(&mut *transaction)
+        .fetch_all(pool)
         .await
         .map_err(from_sqlx)?;
-    let records = with_tags(&mut transaction, rows).await?;
-    transaction.commit().await.map_err(from_sqlx)?;
-    Ok(records)
+    rows.into_iter().map(into_record).collect()
+}
+
+/// The domain record of a row read with its tags.
+pub(super) fn into_record(row: TaggedRow) -> Result<ImageRecord, RepoError> {
+    row.into_record().map_err(RepoError::unavailable)
 }
 
 /// An owner's image count and total size, served entirely by the covering index
@@ -78,46 +75,4 @@ pub(super) async fn usage<'c>(
         images: count(images)?,
         bytes: count(bytes)?,
     })
-}
-
-/// Completes `rows` with their tags, read in one statement for all of them, and turns them into
-/// domain records in their order.
-pub(super) async fn with_tags(
-    connection: &mut SqliteConnection,
-    rows: Vec<ImageRow>,
-) -> Result<Vec<ImageRecord>, RepoError> {
-    let ids: Vec<Uuid> = rows.iter().map(|row| row.id).collect();
-    let mut tags = tags_of(connection, &ids).await?;
-    rows.into_iter()
-        .map(|mut row| {
-            row.tags = tags.remove(&row.id).unwrap_or_default();
-            row.into_record().map_err(RepoError::unavailable)
-        })
-        .collect()
-}
-
-async fn tags_of(
-    connection: &mut SqliteConnection,
-    ids: &[Uuid],
-) -> Result<HashMap<Uuid, Vec<String>>, RepoError> {
-    let mut tags: HashMap<Uuid, Vec<String>> = HashMap::with_capacity(ids.len());
-    if ids.is_empty() {
-        return Ok(tags);
-    }
-    let mut statement: QueryBuilder<Sqlite> =
-        QueryBuilder::new("SELECT image_id, tag FROM image_tags WHERE image_id IN (");
-    let mut list = statement.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    statement.push(")");
-    let rows: Vec<(Uuid, String)> = statement
-        .build_query_as()
-        .fetch_all(connection)
-        .await
-        .map_err(from_sqlx)?;
-    for (id, tag) in rows {
-        tags.entry(id).or_default().push(tag);
-    }
-    Ok(tags)
 }

@@ -30,9 +30,38 @@ pub(super) struct ImageRow {
     pub(super) updated_at: i64,
     pub(super) version: i64,
     pub(super) blurhash: Option<String>,
-    /// Rows of `image_tags` for this image, loaded separately.
+    /// Rows of `image_tags` for this image (read through [`TaggedRow`]).
     #[sqlx(skip)]
     pub(super) tags: Vec<String>,
+}
+
+/// An `images` row with its tags, as the reading statements return it (`image_columns!`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub(super) struct TaggedRow {
+    #[sqlx(flatten)]
+    row: ImageRow,
+    /// The image's tags as a JSON array of strings.
+    tags_json: String,
+}
+
+impl TaggedRow {
+    /// The image's id.
+    pub(super) fn id(&self) -> Uuid {
+        self.row.id
+    }
+
+    /// The domain record.
+    ///
+    /// # Errors
+    /// [`Corrupt`] naming the first field, tags included, that does not read back.
+    pub(super) fn into_record(self) -> Result<ImageRecord, Corrupt> {
+        let mut row = self.row;
+        row.tags = serde_json::from_str(&self.tags_json).map_err(|error| Corrupt {
+            what: format!("the tags of image {}", row.id),
+            problem: error.to_string(),
+        })?;
+        row.into_record()
+    }
 }
 
 impl ImageRow {

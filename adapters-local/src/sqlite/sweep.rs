@@ -15,8 +15,8 @@ use uuid::Uuid;
 
 use super::errors::from_sqlx;
 use super::list_sql::image_columns;
-use super::read::with_tags;
-use super::stored::ImageRow;
+use super::read::into_record;
+use super::stored::TaggedRow;
 
 /// The ids among `ids` that have a record, in one statement.
 pub(super) async fn existing_ids(
@@ -53,11 +53,10 @@ pub(super) async fn sweep(
     let after = from.as_ref().map(position_id).transpose()?;
     // A page of nothing could never move the sweep forward.
     let limit = limit.max(1);
-    let mut transaction = pool.begin().await.map_err(from_sqlx)?;
     let mut statement = sweep_statement("", after, limit);
-    let mut rows: Vec<ImageRow> = statement
+    let mut rows: Vec<TaggedRow> = statement
         .build_query_as()
-        .fetch_all(&mut *transaction)
+        .fetch_all(pool)
         .await
         .map_err(from_sqlx)?;
     let more = rows.len() > limit as usize;
@@ -65,11 +64,13 @@ pub(super) async fn sweep(
     let next = more
         .then(|| {
             rows.last()
-                .map(|row| SweepPosition(row.id.hyphenated().to_string()))
+                .map(|row| SweepPosition(row.id().hyphenated().to_string()))
         })
         .flatten();
-    let records = with_tags(&mut transaction, rows).await?;
-    transaction.commit().await.map_err(from_sqlx)?;
+    let records = rows
+        .into_iter()
+        .map(into_record)
+        .collect::<Result<_, _>>()?;
     Ok(SweepPage { records, next })
 }
 

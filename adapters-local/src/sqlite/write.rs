@@ -56,6 +56,23 @@ pub(super) async fn create(
     Ok(CreateOutcome::Created)
 }
 
+/// Stores records exactly as they are (ids, versions, timestamps) with their tags, all in one
+/// transaction: either every record is stored or none is. No claims, no quota: this is the bulk
+/// path for loading a store (benchmarks, moving a store), not for uploads.
+pub(super) async fn import(pool: &SqlitePool, images: &[ImageRecord]) -> Result<(), RepoError> {
+    let mut transaction = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(from_sqlx)?;
+    for image in images {
+        let stored = ImageRow::from_record(image)?;
+        insert_image(&mut transaction, &stored).await?;
+        insert_tags(&mut transaction, &stored).await?;
+    }
+    transaction.commit().await.map_err(from_sqlx)?;
+    Ok(())
+}
+
 pub(super) async fn update(
     pool: &SqlitePool,
     image: &ImageRecord,

@@ -6,5 +6,6 @@
 mod conformance;
 mod fs_blob_store;
 mod full_disk;
+mod import;
 mod restart;
 mod sqlite_file;

@@ -1,0 +1,137 @@
+//! The processes under test: lightbox (and nginx, the download baseline) started from here, so
+//! that the time to readiness and the server's memory can be measured from the outside.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// How long a server may take to start before the bench gives up.
+const START_LIMIT: Duration = Duration::from_secs(120);
+
+/// A running server process, stopped when dropped.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    /// Where it listens (always on 127.0.0.1).
+    pub address: SocketAddr,
+}
+
+/// A free port on 127.0.0.1 (free when asked; the server binds it right after).
+pub fn free_address() -> Result<SocketAddr> {
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).context("finding a free port")?;
+    listener.local_addr().context("reading the free port")
+}
+
+impl Server {
+    /// Starts `command` (its output appended to `log`) and waits until `GET ready_path` on
+    /// `address` answers 200. Returns the server and the time from spawn to that answer.
+    pub fn start(
+        mut command: Command,
+        address: SocketAddr,
+        ready_path: &str,
+        log: &Path,
+    ) -> Result<(Self, Duration)> {
+        let log = File::options()
+            .create(true)
+            .append(true)
+            .open(log)
+            .with_context(|| format!("opening {}", log.display()))?;
+        command
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log);
+        let started = Instant::now();
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {command:?}"))?;
+        let mut server = Self { child, address };
+        loop {
+            if get_status(address, ready_path) == Some(200) {
+                return Ok((server, started.elapsed()));
+            }
+            if let Some(status) = server.child.try_wait()? {
+                bail!("{command:?} exited with {status} before it was ready");
+            }
+            if started.elapsed() > START_LIMIT {
+                bail!("{command:?} was not ready after {START_LIMIT:?}");
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Forgets the highest resident set size so far, so that the next reading of
+    /// [`Server::peak_rss`] covers only what follows (Linux `clear_refs` 5).
+    pub fn reset_peak_rss(&self) -> Result<()> {
+        std::fs::write(format!("/proc/{}/clear_refs", self.pid()), "5")
+            .context("resetting the server's peak RSS (/proc/PID/clear_refs)")
+    }
+
+    /// The highest resident set size since start or the last reset, in bytes (`VmHWM`).
+    pub fn peak_rss(&self) -> Result<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
+            .context("reading the server's /proc status")?;
+        let kilobytes = status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|value| {
+                value
+                    .trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+            .context("no VmHWM line in /proc/PID/status")?;
+        Ok(kilobytes * 1024)
+    }
+
+    /// Asks the server to stop (SIGTERM), then kills it if it has not after ten seconds.
+    pub fn stop(mut self) -> Result<()> {
+        let pid = self.pid().to_string();
+        let _asked = Command::new("kill").args(["-TERM", &pid]).status();
+        let asked = Instant::now();
+        while asked.elapsed() < Duration::from_secs(10) {
+            if self.child.try_wait()?.is_some() {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.child.kill()?;
+        self.child.wait()?;
+        Ok(())
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _killed = self.child.kill();
+            let _reaped = self.child.wait();
+        }
+    }
+}
+
+/// The status of `GET path` on a fresh connection, or `None` when nothing answers. A plain
+/// blocking request: it runs before any load, and a millisecond's resolution is what counts.
+fn get_status(address: SocketAddr, path: &str) -> Option<u16> {
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_millis(200)).ok()?;
+    stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .ok()?;
+    let mut head = [0u8; 12];
+    stream.read_exact(&mut head).ok()?;
+    std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+}

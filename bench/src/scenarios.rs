@@ -1,0 +1,530 @@
+//! The run: which scenarios, against which baselines, in which order.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail, ensure};
+use tokio::runtime::Runtime;
+
+use crate::exchanges::{Get, RawPut, USER, Upload};
+use crate::load::{self, Exchange, Load, Measurement};
+use crate::payloads::Corpus;
+use crate::process::{Server, free_address};
+use crate::report::{LoadFigures, Row, ratio, table};
+use crate::{Args, Backend, fill, fsync_writer, nginx};
+
+/// The size of the large uploads: the default upload limit, which is inclusive.
+const LARGE_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+/// Connections of the upload and download scenarios (the 16 concurrent clients).
+const TRANSFER_CONNECTIONS: usize = 16;
+/// Connections of the list and metadata scenarios.
+const QUERY_CONNECTIONS: usize = 8;
+/// Bounds on the measured requests, which bound the disk a run fills.
+const MAX_UPLOADS: u64 = 20_000;
+const MAX_QUERIES: u64 = 2_000_000;
+/// Large uploads: every connection sends this many, all measured.
+const LARGE_UPLOADS_PER_CONNECTION: u64 = 3;
+const LARGE_UPLOAD_CONNECTIONS: usize = 32;
+
+/// Runs every scenario of `args.backend` and returns the table.
+pub fn run(args: &Args) -> Result<String> {
+    let work = WorkDir::create(args)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let bench = Bench {
+        args,
+        work: work.path.clone(),
+        runtime,
+        corpus: Corpus::photos_250kb()?,
+    };
+    eprintln!("lightbox-bench: working in {}", work.path.display());
+    let rows = match args.backend {
+        Backend::Local => bench.local()?,
+        Backend::Aws => bench.aws()?,
+    };
+    work.finish(args.keep);
+    Ok(table(&rows))
+}
+
+struct Bench<'a> {
+    args: &'a Args,
+    work: PathBuf,
+    runtime: Runtime,
+    corpus: Corpus,
+}
+
+impl Bench<'_> {
+    fn local(&self) -> Result<Vec<Row>> {
+        let mut rows = Vec::new();
+        let data = self.work.join("data");
+        let (server, ready) = self.start_lightbox(&[
+            ("LIGHTBOX_BACKEND", "local".into()),
+            ("LIGHTBOX_DATA_DIR", data.display().to_string()),
+        ])?;
+        rows.push(startup_row("start to /ready, empty store", ready, None));
+
+        let (upload_row, ids) = self.uploads(&server)?;
+        let baseline = self.measure_blocking("fsync writer", || {
+            fsync_writer::run(
+                &self.work.join("fsync-baseline"),
+                &self.corpus,
+                self.transfer_load(MAX_UPLOADS),
+            )
+        })?;
+        rows.push(versus(upload_row, &baseline, 60.0, "≥ 60 % of baseline"));
+        rows.push(baseline_row(
+            "baseline: write + fsync file and directory, 16 threads",
+            &baseline,
+        ));
+
+        let downloads = self.downloads(&server, &ids)?;
+        let (nginx, nginx_address) = nginx::start(
+            &self.args.nginx,
+            &data.join("blobs"),
+            &self.work.join("nginx"),
+        )?;
+        let static_paths = ids.iter().map(|id| format!("/{}", blob_key(id))).collect();
+        let baseline = self.measure(
+            "nginx",
+            nginx_address,
+            Get::new(nginx_address.to_string(), static_paths, 100_000),
+            self.transfer_load(MAX_QUERIES),
+        )?;
+        nginx.stop()?;
+        rows.push(versus(downloads, &baseline, 80.0, "≥ 80 % of baseline"));
+        rows.push(baseline_row(
+            "baseline: nginx, sendfile on, same files, 16 connections",
+            &baseline,
+        ));
+
+        rows.push(self.large_uploads(&server)?);
+        server.stop()?;
+
+        eprintln!("lightbox-bench: storing {} image records", self.args.images);
+        let filled = self
+            .runtime
+            .block_on(fill::fill(&data, USER, self.args.images, 2026))?;
+        eprintln!(
+            "lightbox-bench: stored them in {:.1} s",
+            filled.took.as_secs_f64()
+        );
+        let stored = self.args.images + ids.len() as u64;
+        let (server, ready) = self.start_lightbox(&[
+            ("LIGHTBOX_BACKEND", "local".into()),
+            ("LIGHTBOX_DATA_DIR", data.display().to_string()),
+        ])?;
+        rows.push(startup_row(
+            &format!("start to /ready, {} images", thousands(stored)),
+            ready,
+            Some(200),
+        ));
+        rows.push(self.lists(&server, stored, list_path_filtered)?);
+        let metadata = filled
+            .ids
+            .iter()
+            .map(|id| format!("/api/v1/images/{id}/metadata"))
+            .collect();
+        rows.push(self.metadata(&server, stored, metadata)?);
+        server.stop()?;
+        Ok(rows)
+    }
+
+    fn aws(&self) -> Result<Vec<Row>> {
+        let endpoint =
+            std::env::var("AWS_ENDPOINT_URL").context("--backend aws needs AWS_ENDPOINT_URL")?;
+        let endpoint_address = loopback_endpoint(&endpoint)?;
+        let stamp = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs();
+        let bucket = format!("lightbox-bench-{stamp}");
+        let env = [
+            ("LIGHTBOX_BACKEND", "aws".to_owned()),
+            ("LIGHTBOX_S3_BUCKET", bucket.clone()),
+            ("LIGHTBOX_DYNAMODB_TABLE", bucket.clone()),
+        ];
+        let provisioned = self
+            .lightbox_command(&env, None)
+            .arg("provision")
+            .status()?;
+        ensure!(provisioned.success(), "lightbox provision failed");
+        let mut rows = Vec::new();
+        let (server, ready) = self.start_lightbox(&env)?;
+        rows.push(startup_row("start to /ready, empty table", ready, None));
+
+        let (upload_row, ids) = self.uploads(&server)?;
+        let prefix = format!("/{bucket}/bench-baseline/");
+        let baseline = self.measure(
+            "S3 PUT",
+            endpoint_address,
+            RawPut::new(endpoint_address.to_string(), prefix, self.corpus.clone()),
+            self.transfer_load(MAX_UPLOADS),
+        )?;
+        rows.push(versus(
+            upload_row,
+            &baseline,
+            60.0,
+            "— (the endpoint is an emulator)",
+        ));
+        rows.push(baseline_row(
+            "baseline: the same files PUT to the S3 endpoint, 16 connections",
+            &baseline,
+        ));
+
+        let downloads = self.downloads(&server, &ids)?;
+        let object_paths = ids
+            .iter()
+            .map(|id| format!("/{bucket}/{}", blob_key(id)))
+            .collect();
+        let baseline = self.measure(
+            "S3 GET",
+            endpoint_address,
+            Get::new(endpoint_address.to_string(), object_paths, 100_000),
+            self.transfer_load(MAX_QUERIES),
+        )?;
+        rows.push(versus(
+            downloads,
+            &baseline,
+            80.0,
+            "— (the endpoint is an emulator)",
+        ));
+        rows.push(baseline_row(
+            "baseline: the same objects GET from the S3 endpoint, 16 connections",
+            &baseline,
+        ));
+
+        let stored = ids.len() as u64;
+        rows.push(self.lists(&server, stored, list_path_uploaded)?);
+        let metadata = ids
+            .iter()
+            .map(|id| format!("/api/v1/images/{id}/metadata"))
+            .collect();
+        rows.push(self.metadata(&server, stored, metadata)?);
+        rows.push(self.large_uploads(&server)?);
+        server.stop()?;
+        Ok(rows)
+    }
+
+    fn uploads(&self, server: &Server) -> Result<(Row, Vec<String>)> {
+        let upload = Arc::new(Upload::new(server.address.to_string(), self.corpus.clone()));
+        server.reset_peak_rss()?;
+        let measured = self.measure(
+            "upload",
+            server.address,
+            Arc::clone(&upload),
+            self.transfer_load(MAX_UPLOADS),
+        )?;
+        let row = load_row(
+            "upload 250 KB JPEG, 16 concurrent, durable",
+            &measured,
+            Some(server.peak_rss()?),
+        );
+        let ids = upload.created();
+        ensure!(
+            !ids.is_empty(),
+            "no upload succeeded; see the server log in the work directory"
+        );
+        Ok((row, ids))
+    }
+
+    fn downloads(&self, server: &Server, ids: &[String]) -> Result<Row> {
+        let paths = ids
+            .iter()
+            .map(|id| format!("/api/v1/images/{id}"))
+            .collect();
+        server.reset_peak_rss()?;
+        let measured = self.measure(
+            "download",
+            server.address,
+            Get::new(server.address.to_string(), paths, 100_000),
+            self.transfer_load(MAX_QUERIES),
+        )?;
+        Ok(load_row(
+            "download 250 KB, 16 concurrent",
+            &measured,
+            Some(server.peak_rss()?),
+        ))
+    }
+
+    fn large_uploads(&self, server: &Server) -> Result<Row> {
+        let corpus = Corpus::photo_of_size(LARGE_UPLOAD_BYTES)?;
+        let upload = Arc::new(Upload::new(server.address.to_string(), corpus));
+        let count = LARGE_UPLOADS_PER_CONNECTION * LARGE_UPLOAD_CONNECTIONS as u64;
+        let load = Load {
+            connections: LARGE_UPLOAD_CONNECTIONS,
+            warm_up: Duration::ZERO,
+            duration: Duration::from_secs(600),
+            max_requests: count,
+        };
+        server.reset_peak_rss()?;
+        let measured = self.measure("10 MiB uploads", server.address, upload, load)?;
+        let peak = server.peak_rss()?;
+        let mut row = load_row("32 concurrent 10 MiB uploads", &measured, Some(peak));
+        row.target = verdict(peak <= 150_000_000, "peak RSS ≤ 150 MB");
+        Ok(row)
+    }
+
+    fn lists(&self, server: &Server, stored: u64, path: impl Fn(u64) -> String) -> Result<Row> {
+        let paths = (0..4096).map(path).collect();
+        server.reset_peak_rss()?;
+        let measured = self.measure(
+            "list",
+            server.address,
+            Get::new(server.address.to_string(), paths, 10),
+            self.query_load(),
+        )?;
+        let figures = LoadFigures::of(&measured);
+        let mut row = load_row(
+            &format!(
+                "list, page of 50, tag + title filters, {} images, 8 concurrent",
+                thousands(stored)
+            ),
+            &measured,
+            Some(server.peak_rss()?),
+        );
+        row.target = verdict(figures.p99 <= Duration::from_millis(10), "p99 ≤ 10 ms");
+        Ok(row)
+    }
+
+    fn metadata(&self, server: &Server, stored: u64, paths: Vec<String>) -> Result<Row> {
+        server.reset_peak_rss()?;
+        let measured = self.measure(
+            "metadata",
+            server.address,
+            Get::new(server.address.to_string(), paths, 100),
+            self.query_load(),
+        )?;
+        let figures = LoadFigures::of(&measured);
+        let mut row = load_row(
+            &format!(
+                "metadata GET by id, {} images, 8 concurrent",
+                thousands(stored)
+            ),
+            &measured,
+            Some(server.peak_rss()?),
+        );
+        row.target = verdict(
+            figures.rate >= 5000.0 && figures.p99 <= Duration::from_millis(5),
+            "≥ 5,000 req/s, p99 ≤ 5 ms",
+        );
+        Ok(row)
+    }
+
+    fn transfer_load(&self, max_requests: u64) -> Load {
+        Load {
+            connections: TRANSFER_CONNECTIONS,
+            warm_up: Duration::from_secs(self.args.warm_up),
+            duration: Duration::from_secs(self.args.duration),
+            max_requests,
+        }
+    }
+
+    fn query_load(&self) -> Load {
+        Load {
+            connections: QUERY_CONNECTIONS,
+            ..self.transfer_load(MAX_QUERIES)
+        }
+    }
+
+    fn measure(
+        &self,
+        what: &str,
+        target: SocketAddr,
+        exchange: impl Exchange,
+        load: Load,
+    ) -> Result<Measurement> {
+        eprintln!("lightbox-bench: {what} ({} connections)", load.connections);
+        self.runtime
+            .block_on(load::run(target, Arc::new(exchange), load))
+            .with_context(|| format!("measuring {what}"))
+    }
+
+    fn measure_blocking(
+        &self,
+        what: &str,
+        work: impl FnOnce() -> Result<Measurement>,
+    ) -> Result<Measurement> {
+        eprintln!("lightbox-bench: {what}");
+        work().with_context(|| format!("measuring {what}"))
+    }
+
+    fn lightbox_command(&self, env: &[(&str, String)], bind: Option<SocketAddr>) -> Command {
+        let mut command = Command::new(&self.args.lightbox);
+        command
+            .env(
+                "LIGHTBOX_SIGNING_KEY",
+                "lightbox-bench-signing-key-not-a-secret-0001",
+            )
+            // Maintenance is not part of any scenario; its first run would land at a random moment.
+            .env("LIGHTBOX_GC_INTERVAL_SECONDS", "0")
+            .envs(env.iter().map(|(name, value)| (*name, value)));
+        if let Some(bind) = bind {
+            command.env("LIGHTBOX_BIND", bind.to_string());
+        }
+        command
+    }
+
+    fn start_lightbox(&self, env: &[(&str, String)]) -> Result<(Server, Duration)> {
+        let address = free_address()?;
+        let command = self.lightbox_command(env, Some(address));
+        Server::start(command, address, "/ready", &self.work.join("lightbox.log"))
+            .context("starting lightbox")
+    }
+}
+
+/// A list request with a tag and a title prefix drawn from the bulk loader's vocabularies.
+fn list_path_filtered(n: u64) -> String {
+    let tag = fill::TAGS[(n as usize * 7) % fill::TAGS.len()];
+    let word = fill::WORDS[(n as usize * 13 + 5) % fill::WORDS.len()];
+    let prefix: String = word.chars().take(3).collect();
+    format!("/api/v1/images?limit=50&tag={tag}&title={prefix}")
+}
+
+/// A list request over the uploaded images (aws mode): their tag and a title prefix.
+fn list_path_uploaded(n: u64) -> String {
+    format!(
+        "/api/v1/images?limit=50&tag=bench&title=bench%20photo%20{}",
+        n % 10
+    )
+}
+
+/// The store key of an image's original, as the blob stores lay it out: `images/<last two hex
+/// digits of the id>/<id>/original`.
+fn blob_key(id: &str) -> String {
+    let fan_out = id.get(id.len().saturating_sub(2)..).unwrap_or_default();
+    format!("images/{fan_out}/{id}/original")
+}
+
+fn loopback_endpoint(endpoint: &str) -> Result<SocketAddr> {
+    let rest = endpoint
+        .strip_prefix("http://")
+        .context("the endpoint must be plain http://")?;
+    let authority = rest
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .replace("localhost", "127.0.0.1");
+    let address: SocketAddr = authority
+        .parse()
+        .with_context(|| format!("{endpoint} is not host:port"))?;
+    if !address.ip().is_loopback() {
+        bail!("the bench only targets 127.0.0.1, not {endpoint}");
+    }
+    Ok(address)
+}
+
+fn load_row(scenario: &str, measured: &Measurement, peak_rss: Option<u64>) -> Row {
+    Row {
+        scenario: scenario.to_owned(),
+        load: Some(LoadFigures::of(measured)),
+        peak_rss,
+        ..Row::default()
+    }
+}
+
+fn baseline_row(scenario: &str, measured: &Measurement) -> Row {
+    Row {
+        scenario: scenario.to_owned(),
+        load: Some(LoadFigures::of(measured)),
+        versus: "(baseline)".to_owned(),
+        ..Row::default()
+    }
+}
+
+fn versus(mut row: Row, baseline: &Measurement, target_percent: f64, target: &str) -> Row {
+    if let Some(figures) = row.load {
+        let percent = ratio(&figures, &LoadFigures::of(baseline));
+        row.versus = format!("{percent:.0} % of baseline");
+        row.target = if target.starts_with('≥') {
+            verdict(percent >= target_percent, target)
+        } else {
+            target.to_owned()
+        };
+    }
+    row
+}
+
+fn startup_row(scenario: &str, took: Duration, target_ms: Option<u64>) -> Row {
+    Row {
+        scenario: scenario.to_owned(),
+        time: Some(took),
+        target: target_ms.map_or_else(String::new, |limit| {
+            verdict(
+                took <= Duration::from_millis(limit),
+                &format!("≤ {limit} ms"),
+            )
+        }),
+        ..Row::default()
+    }
+}
+
+fn verdict(met: bool, target: &str) -> String {
+    format!("{target}: {}", if met { "met" } else { "missed" })
+}
+
+fn thousands(number: u64) -> String {
+    let digits = number.to_string();
+    let mut out = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// The run's directory: created fresh, removed at the end unless kept.
+struct WorkDir {
+    path: PathBuf,
+}
+
+impl WorkDir {
+    fn create(args: &Args) -> Result<Self> {
+        let path = args.work_dir.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("lightbox-bench-{}", std::process::id()))
+        });
+        ensure!(
+            !path.exists(),
+            "{} exists; the bench wants a fresh directory",
+            path.display()
+        );
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+        Ok(Self { path })
+    }
+
+    fn finish(&self, keep: bool) {
+        if keep {
+            eprintln!("lightbox-bench: kept {}", self.path.display());
+        } else if let Err(error) = std::fs::remove_dir_all(&self.path) {
+            eprintln!(
+                "lightbox-bench: could not remove {}: {error}",
+                self.path.display()
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_numbers_are_laid_out_like_the_store_and_the_docs() {
+        assert_eq!(
+            blob_key("0193c0a4-0000-7000-8000-0000000000ab"),
+            "images/ab/0193c0a4-0000-7000-8000-0000000000ab/original"
+        );
+        assert_eq!(thousands(1_000_000), "1,000,000");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn only_loopback_endpoints_are_accepted() {
+        assert!(loopback_endpoint("http://127.0.0.1:5599").is_ok());
+        assert!(loopback_endpoint("http://localhost:5599/").is_ok());
+        assert!(loopback_endpoint("http://10.0.0.8:5599").is_err());
+        assert!(loopback_endpoint("https://127.0.0.1:5599").is_err());
+    }
+}
