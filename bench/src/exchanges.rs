@@ -2,7 +2,7 @@
 
 use std::sync::Mutex;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, ensure};
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::{CONTENT_TYPE, HOST};
@@ -90,6 +90,19 @@ impl Exchange for Upload {
     }
 }
 
+/// An `Authorization` header an S3 emulator accepts without checking the signature (moto's
+/// default): without one it treats the request as anonymous and refuses it.
+const EMULATOR_AUTHORIZATION: &str = "AWS4-HMAC-SHA256 \
+    Credential=test/20260101/us-east-1/s3/aws4_request, \
+    SignedHeaders=host;x-amz-content-sha256, Signature=0";
+
+fn as_s3_client(mut request: Request<Full<Bytes>>) -> Result<Request<Full<Bytes>>> {
+    let headers = request.headers_mut();
+    headers.insert("authorization", EMULATOR_AUTHORIZATION.parse()?);
+    headers.insert("x-amz-content-sha256", "UNSIGNED-PAYLOAD".parse()?);
+    Ok(request)
+}
+
 /// `GET` of given paths, in scattered order; correct when `200` with a body of at least
 /// `min_body` bytes.
 #[derive(Debug)]
@@ -97,24 +110,36 @@ pub struct Get {
     host: String,
     paths: Vec<String>,
     min_body: usize,
+    s3: bool,
 }
 
 impl Get {
-    /// Gets of `paths` (not empty) on `host`.
-    pub fn new(host: String, paths: Vec<String>, min_body: usize) -> Self {
-        assert!(!paths.is_empty(), "a GET scenario needs paths");
-        Self {
+    /// Gets of `paths` on `host`.
+    pub fn new(host: String, paths: Vec<String>, min_body: usize) -> Result<Self> {
+        ensure!(!paths.is_empty(), "a GET scenario needs paths");
+        Ok(Self {
             host,
             paths,
             min_body,
-        }
+            s3: false,
+        })
+    }
+
+    /// The same gets, sent to an S3 emulator as an authenticated client.
+    pub fn sent_to_s3(self) -> Self {
+        Self { s3: true, ..self }
     }
 }
 
 impl Exchange for Get {
     fn request(&self, n: u64) -> Result<Request<Full<Bytes>>> {
         let path = &self.paths[scattered(n, self.paths.len())];
-        request(Method::GET, &self.host, path, Bytes::new())
+        let request = request(Method::GET, &self.host, path, Bytes::new())?;
+        if self.s3 {
+            as_s3_client(request)
+        } else {
+            Ok(request)
+        }
     }
 
     fn accept(&self, status: StatusCode, body: &Bytes) -> bool {
@@ -148,12 +173,12 @@ impl RawPut {
 
 impl Exchange for RawPut {
     fn request(&self, n: u64) -> Result<Request<Full<Bytes>>> {
-        request(
+        as_s3_client(request(
             Method::PUT,
             &self.host,
             &Self::path(&self.prefix, n),
             self.corpus.file(n),
-        )
+        )?)
     }
 
     fn accept(&self, status: StatusCode, _body: &Bytes) -> bool {

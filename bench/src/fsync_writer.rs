@@ -15,9 +15,19 @@ use anyhow::{Context, Result};
 use crate::load::{Load, Measurement};
 use crate::payloads::Corpus;
 
+/// What the plain program does with each file besides writing it durably.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// Nothing: the disk's own limit.
+    None,
+    /// Decodes the JPEG first (jpeg-decoder, full size), as any service that refuses images
+    /// which do not decode must: the limit once the CPU's share is counted.
+    Decode,
+}
+
 /// Writes `corpus`'s files (the same bytes the uploads carry) under `directory` with
 /// `load.connections` threads.
-pub fn run(directory: &Path, corpus: &Corpus, load: Load) -> Result<Measurement> {
+pub fn run(directory: &Path, corpus: &Corpus, load: Load, check: Check) -> Result<Measurement> {
     let started = Instant::now();
     let measure_from = started + load.warm_up;
     let end = measure_from + load.duration;
@@ -44,7 +54,13 @@ pub fn run(directory: &Path, corpus: &Corpus, load: Load) -> Result<Measurement>
                     let n = next.fetch_add(1, Ordering::Relaxed);
                     let began = Instant::now();
                     let file = corpus.file(n);
+                    let decoded = check == Check::None
+                        || jpeg_decoder::Decoder::new(&file[..]).decode().is_ok();
                     let written = write_durably(&directory, &directory.join(n.to_string()), &file);
+                    let written = written.and_then(|()| {
+                        anyhow::ensure!(decoded, "a benchmark JPEG did not decode");
+                        Ok(())
+                    });
                     if counts {
                         measurement.record(began.elapsed(), file.len() as u64, written.is_ok());
                         last = Instant::now();

@@ -212,11 +212,18 @@ async fn exchange(
     shared: &Shared,
     request: Request<Full<Bytes>>,
 ) -> Result<(StatusCode, Bytes)> {
-    let sender = match connection {
-        Some(sender) => sender,
-        None => connection.insert(connect(shared.target).await?),
+    // A server may close a kept-alive connection between requests (moto answers
+    // `Connection: close`): the request was not sent yet, so it goes on a new connection.
+    let reusable = match connection.as_mut() {
+        Some(sender) => sender.ready().await.is_ok(),
+        None => false,
     };
-    sender.ready().await?;
+    if !reusable {
+        let mut sender = connect(shared.target).await?;
+        sender.ready().await?;
+        *connection = Some(sender);
+    }
+    let sender = connection.as_mut().context("a connection was just made")?;
     let response = sender.send_request(request).await?;
     let status = response.status();
     let body = response.into_body().collect().await?.to_bytes();

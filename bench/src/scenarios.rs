@@ -10,6 +10,7 @@ use anyhow::{Context, Result, bail, ensure};
 use tokio::runtime::Runtime;
 
 use crate::exchanges::{Get, RawPut, USER, Upload};
+use crate::fsync_writer::Check;
 use crate::load::{self, Exchange, Load, Measurement};
 use crate::payloads::Corpus;
 use crate::process::{Server, free_address};
@@ -68,17 +69,35 @@ impl Bench<'_> {
         rows.push(startup_row("start to /ready, empty store", ready, None));
 
         let (upload_row, ids) = self.uploads(&server)?;
-        let baseline = self.measure_blocking("fsync writer", || {
-            fsync_writer::run(
-                &self.work.join("fsync-baseline"),
-                &self.corpus,
-                self.transfer_load(MAX_UPLOADS),
-            )
-        })?;
-        rows.push(versus(upload_row, &baseline, 60.0, "≥ 60 % of baseline"));
+        let writer = |check| {
+            let directory = self.work.join(format!("fsync-baseline-{check:?}"));
+            let load = self.transfer_load(MAX_UPLOADS);
+            self.measure_blocking(&format!("fsync writer, check {check:?}"), || {
+                fsync_writer::run(&directory, &self.corpus, load, check)
+            })
+        };
+        let baseline = writer(Check::None)?;
+        let decoding = writer(Check::Decode)?;
+        let decoding_percent = ratio(
+            upload_row
+                .load
+                .as_ref()
+                .context("the upload row has figures")?,
+            &LoadFigures::of(&decoding),
+        );
+        let mut upload_row = versus(upload_row, &baseline, 60.0, "≥ 60 % of baseline");
+        upload_row.versus = format!(
+            "{}; {decoding_percent:.0} % of the decoding writer",
+            upload_row.versus
+        );
+        rows.push(upload_row);
         rows.push(baseline_row(
             "baseline: write + fsync file and directory, 16 threads",
             &baseline,
+        ));
+        rows.push(baseline_row(
+            "baseline: decode the JPEG, then write + fsync, 16 threads",
+            &decoding,
         ));
 
         let downloads = self.downloads(&server, &ids)?;
@@ -91,7 +110,7 @@ impl Bench<'_> {
         let baseline = self.measure(
             "nginx",
             nginx_address,
-            Get::new(nginx_address.to_string(), static_paths, 100_000),
+            Get::new(nginx_address.to_string(), static_paths, 100_000)?,
             self.transfer_load(MAX_QUERIES),
         )?;
         nginx.stop()?;
@@ -180,7 +199,7 @@ impl Bench<'_> {
         let baseline = self.measure(
             "S3 GET",
             endpoint_address,
-            Get::new(endpoint_address.to_string(), object_paths, 100_000),
+            Get::new(endpoint_address.to_string(), object_paths, 100_000)?.sent_to_s3(),
             self.transfer_load(MAX_QUERIES),
         )?;
         rows.push(versus(
@@ -237,7 +256,7 @@ impl Bench<'_> {
         let measured = self.measure(
             "download",
             server.address,
-            Get::new(server.address.to_string(), paths, 100_000),
+            Get::new(server.address.to_string(), paths, 100_000)?,
             self.transfer_load(MAX_QUERIES),
         )?;
         Ok(load_row(
@@ -271,7 +290,7 @@ impl Bench<'_> {
         let measured = self.measure(
             "list",
             server.address,
-            Get::new(server.address.to_string(), paths, 10),
+            Get::new(server.address.to_string(), paths, 10)?,
             self.query_load(),
         )?;
         let figures = LoadFigures::of(&measured);
@@ -292,7 +311,7 @@ impl Bench<'_> {
         let measured = self.measure(
             "metadata",
             server.address,
-            Get::new(server.address.to_string(), paths, 100),
+            Get::new(server.address.to_string(), paths, 100)?,
             self.query_load(),
         )?;
         let figures = LoadFigures::of(&measured);
