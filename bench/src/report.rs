@@ -15,7 +15,7 @@ pub struct Row {
     pub load: Option<LoadFigures>,
     /// A single time (start to ready).
     pub time: Option<Duration>,
-    /// The server's peak resident memory during the scenario.
+    /// The server's peak private resident memory during the scenario (`RssAnon`).
     pub peak_rss: Option<u64>,
     /// The ratio to the baseline, in words (`74 % of baseline`).
     pub versus: String,
@@ -57,7 +57,7 @@ impl LoadFigures {
 /// Renders the rows as a Markdown table.
 pub fn table(rows: &[Row]) -> String {
     let mut out = String::from(
-        "| scenario | req/s | MB/s | p50 | p99 | errors | server peak RSS | vs baseline | target |\n\
+        "| scenario | req/s | MB/s | p50 | p99 | errors | server peak private RSS | vs baseline | target |\n\
          |---|---:|---:|---:|---:|---:|---:|---|---|\n",
     );
     for row in rows {

@@ -227,7 +227,7 @@ impl Bench<'_> {
 
     fn uploads(&self, server: &Server) -> Result<(Row, Vec<String>)> {
         let upload = Arc::new(Upload::new(server.address.to_string(), self.corpus.clone()));
-        server.reset_peak_rss()?;
+        let sampler = server.sample_private_memory();
         let measured = self.measure(
             "upload",
             server.address,
@@ -237,7 +237,7 @@ impl Bench<'_> {
         let row = load_row(
             "upload 250 KB JPEG, 16 concurrent, durable",
             &measured,
-            Some(server.peak_rss()?),
+            Some(sampler.finish()?),
         );
         let ids = upload.created();
         ensure!(
@@ -252,7 +252,7 @@ impl Bench<'_> {
             .iter()
             .map(|id| format!("/api/v1/images/{id}"))
             .collect();
-        server.reset_peak_rss()?;
+        let sampler = server.sample_private_memory();
         let measured = self.measure(
             "download",
             server.address,
@@ -262,7 +262,7 @@ impl Bench<'_> {
         Ok(load_row(
             "download 250 KB, 16 concurrent",
             &measured,
-            Some(server.peak_rss()?),
+            Some(sampler.finish()?),
         ))
     }
 
@@ -277,16 +277,22 @@ impl Bench<'_> {
             max_requests: count,
         };
         server.reset_peak_rss()?;
+        let sampler = server.sample_private_memory();
         let measured = self.measure("10 MiB uploads", server.address, upload, load)?;
+        let private = sampler.finish()?;
+        // The target is on the whole resident set, file pages included (VmHWM).
         let peak = server.peak_rss()?;
-        let mut row = load_row("32 concurrent 10 MiB uploads", &measured, Some(peak));
-        row.target = verdict(peak <= 150_000_000, "peak RSS ≤ 150 MB");
+        let mut row = load_row("32 concurrent 10 MiB uploads", &measured, Some(private));
+        row.target = verdict(
+            peak <= 150_000_000,
+            &format!("peak RSS ≤ 150 MB (VmHWM {:.0} MB)", peak as f64 / 1e6),
+        );
         Ok(row)
     }
 
     fn lists(&self, server: &Server, stored: u64, path: impl Fn(u64) -> String) -> Result<Row> {
         let paths = (0..4096).map(path).collect();
-        server.reset_peak_rss()?;
+        let sampler = server.sample_private_memory();
         let measured = self.measure(
             "list",
             server.address,
@@ -300,14 +306,14 @@ impl Bench<'_> {
                 thousands(stored)
             ),
             &measured,
-            Some(server.peak_rss()?),
+            Some(sampler.finish()?),
         );
         row.target = verdict(figures.p99 <= Duration::from_millis(10), "p99 ≤ 10 ms");
         Ok(row)
     }
 
     fn metadata(&self, server: &Server, stored: u64, paths: Vec<String>) -> Result<Row> {
-        server.reset_peak_rss()?;
+        let sampler = server.sample_private_memory();
         let measured = self.measure(
             "metadata",
             server.address,
@@ -321,7 +327,7 @@ impl Bench<'_> {
                 thousands(stored)
             ),
             &measured,
-            Some(server.peak_rss()?),
+            Some(sampler.finish()?),
         );
         row.target = verdict(
             figures.rate >= 5000.0 && figures.p99 <= Duration::from_millis(5),

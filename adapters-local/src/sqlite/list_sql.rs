@@ -59,12 +59,15 @@ pub(crate) fn list_statement(lead: &str, query: &ListQuery) -> QueryBuilder<Sqli
         .push(")");
     }
 
+    // The tag rows carry the title key and the visibility (migration 0002), so with tags these
+    // tests run inside the tag index and `images` is read only for rows that pass them.
     if let Some(prefix) = &filter.title_prefix {
-        sql.push(" AND i.title_key >= ")
+        sql.push(format_args!(" AND {driver}.title_key >= "))
             .push_bind(prefix.key().to_owned());
         // Without an upper bound (a prefix of only U+10FFFF) the lower bound alone is exact.
         if let Some(upper) = prefix_successor(prefix.key()) {
-            sql.push(" AND i.title_key < ").push_bind(upper);
+            sql.push(format_args!(" AND {driver}.title_key < "))
+                .push_bind(upper);
         }
     }
     if let Some(format) = filter.content_type {
@@ -72,7 +75,7 @@ pub(crate) fn list_statement(lead: &str, query: &ListQuery) -> QueryBuilder<Sqli
             .push_bind(format.mime_type());
     }
     if let Some(visibility) = filter.visibility {
-        sql.push(" AND i.visibility = ")
+        sql.push(format_args!(" AND {driver}.visibility = "))
             .push_bind(visibility.as_str());
     }
     if let Some(after) = filter.created_after {

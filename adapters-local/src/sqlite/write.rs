@@ -167,18 +167,19 @@ async fn insert_image(
     }
 }
 
-/// Inserts the tag rows of `image`, whose `images` row must exist. `owner_id` and `created_at`
-/// are copied from that row in SQL, so the denormalized copies can never disagree with it, and
-/// the tags arrive as one JSON array so that any number of them is a single statement.
+/// Inserts the tag rows of `image`, whose `images` row must exist. `owner_id`, `created_at`,
+/// `visibility` and `title_key` are copied from that row in SQL, so the denormalized copies can
+/// never disagree with it (an update rewrites the tag rows after the image row), and the tags
+/// arrive as one JSON array so that any number of them is a single statement.
 async fn insert_tags(connection: &mut SqliteConnection, image: &ImageRow) -> Result<(), RepoError> {
     if image.tags.is_empty() {
         return Ok(());
     }
     let tags = serde_json::to_string(&image.tags).map_err(RepoError::unavailable)?;
     sqlx::query(
-        "INSERT INTO image_tags (image_id, tag, owner_id, created_at) \
-         SELECT i.id, j.value, i.owner_id, i.created_at FROM images AS i, json_each(?) AS j \
-         WHERE i.id = ?",
+        "INSERT INTO image_tags (image_id, tag, owner_id, created_at, visibility, title_key) \
+         SELECT i.id, j.value, i.owner_id, i.created_at, i.visibility, i.title_key \
+         FROM images AS i, json_each(?) AS j WHERE i.id = ?",
     )
     .bind(tags)
     .bind(image.id)

@@ -1,14 +1,17 @@
 //! The bulk import of records: stored exactly as given, with their tags, listable, and all or
-//! nothing.
+//! nothing; and the copies of title and visibility on tag rows, kept true by updates.
 
 use chrono::{Duration, TimeZone, Utc};
 use lightbox_adapters_local::SqliteImageRepository;
 use lightbox_domain::ids::{ImageId, OwnerId};
-use lightbox_domain::image::{EditableMetadata, ImageRecord, Sha256Digest, StoredContent, Version};
+use lightbox_domain::image::{
+    EditableMetadata, ImageRecord, MetadataPatch, Sha256Digest, StoredContent, Version,
+};
 use lightbox_domain::image_format::ImageFormat;
 use lightbox_domain::listing::{ListFilter, ListQuery, PageLimit, SortOrder, TitlePrefix};
 use lightbox_domain::tags::{TagFilter, Tags};
 use lightbox_domain::text::Title;
+use lightbox_domain::visibility::Visibility;
 use lightbox_ports::{ImageRepository, RepoError};
 
 fn record(owner: &OwnerId, title: &str, tags: &str, minutes: i64) -> ImageRecord {
@@ -100,4 +103,44 @@ async fn a_taken_id_stores_nothing_of_the_batch() {
     assert!(matches!(error, RepoError::AlreadyExists), "{error:?}");
     assert_eq!(repository.get(&fresh.id).await.unwrap(), None);
     assert_eq!(repository.get(&first.id).await.unwrap(), Some(first));
+}
+
+/// Tag rows carry copies of the title key and the visibility for listings by tag: after an
+/// update, the listing must see the new values, never the ones copied at creation.
+#[tokio::test]
+async fn a_listing_by_tag_sees_the_title_and_visibility_as_updated() {
+    let (_directory, repository) = open().await;
+    let owner = OwnerId::parse("import-owner").unwrap();
+    let image = record(&owner, "Harbour at dawn", "sea", 0);
+    repository
+        .import(std::slice::from_ref(&image))
+        .await
+        .unwrap();
+    let listed = async |title: &str, visibility: Option<Visibility>| -> usize {
+        let query = ListQuery {
+            filter: ListFilter {
+                tags: TagFilter::parse(["sea"]).unwrap(),
+                title_prefix: TitlePrefix::parse(title).unwrap(),
+                visibility,
+                ..ListFilter::for_owner(owner.clone())
+            },
+            order: SortOrder::Newest,
+            limit: PageLimit::DEFAULT,
+            after: None,
+        };
+        repository.list(&query).await.unwrap().len()
+    };
+    assert_eq!(listed("harb", Some(Visibility::Private)).await, 1);
+
+    let patch = MetadataPatch {
+        title: Some(Title::parse("Sunset on the pier").unwrap()),
+        visibility: Some(Visibility::Public),
+        ..MetadataPatch::default()
+    };
+    let updated = image.apply(&patch, Utc::now()).unwrap();
+    repository.update(&updated, image.version).await.unwrap();
+
+    assert_eq!(listed("harb", None).await, 0);
+    assert_eq!(listed("sunset", Some(Visibility::Private)).await, 0);
+    assert_eq!(listed("sunset", Some(Visibility::Public)).await, 1);
 }
