@@ -141,7 +141,7 @@ impl Bench<'_> {
             ready,
             Some(200),
         ));
-        rows.push(self.lists(&server, stored, list_path_filtered)?);
+        rows.extend(self.lists(&server, stored, list_path_filtered)?);
         let metadata = filled
             .ids
             .iter()
@@ -214,7 +214,7 @@ impl Bench<'_> {
         ));
 
         let stored = ids.len() as u64;
-        rows.push(self.lists(&server, stored, list_path_uploaded)?);
+        rows.extend(self.lists(&server, stored, list_path_uploaded)?);
         let metadata = ids
             .iter()
             .map(|id| format!("/api/v1/images/{id}/metadata"))
@@ -290,19 +290,42 @@ impl Bench<'_> {
         Ok(row)
     }
 
-    fn lists(&self, server: &Server, stored: u64, path: impl Fn(u64) -> String) -> Result<Row> {
-        let paths = (0..4096).map(path).collect();
+    /// The list scenario twice: alone on its connection (the latency of a page) and with
+    /// `QUERY_CONNECTIONS` clients (the throughput, where pages queue for the two cores).
+    fn lists(
+        &self,
+        server: &Server,
+        stored: u64,
+        path: impl Fn(u64) -> String,
+    ) -> Result<Vec<Row>> {
+        let paths: Vec<String> = (0..4096).map(path).collect();
+        [1, QUERY_CONNECTIONS]
+            .into_iter()
+            .map(|connections| self.list(server, stored, paths.clone(), connections))
+            .collect()
+    }
+
+    fn list(
+        &self,
+        server: &Server,
+        stored: u64,
+        paths: Vec<String>,
+        connections: usize,
+    ) -> Result<Row> {
         let sampler = server.sample_private_memory();
         let measured = self.measure(
             "list",
             server.address,
             Get::new(server.address.to_string(), paths, 10)?,
-            self.query_load(),
+            Load {
+                connections,
+                ..self.query_load()
+            },
         )?;
         let figures = LoadFigures::of(&measured);
         let mut row = load_row(
             &format!(
-                "list, page of 50, tag + title filters, {} images, 8 concurrent",
+                "list, page of 50, tag + title filters, {} images, {connections} concurrent",
                 thousands(stored)
             ),
             &measured,

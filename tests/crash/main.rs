@@ -55,7 +55,8 @@ impl CrashSettings {
             );
         assert!(
             binary.is_file(),
-            "LIGHTBOX_CRASH_BINARY={} is not a file",
+            "LIGHTBOX_CRASH_BINARY={} is not a file (give an absolute path: the test runs in \
+             tests/, its crate's directory)",
             binary.display()
         );
         let rounds = number_from_env("LIGHTBOX_CRASH_ROUNDS").map_or(20, |rounds| {
