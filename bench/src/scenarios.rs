@@ -166,6 +166,8 @@ impl Bench<'_> {
         let provisioned = self
             .lightbox_command(&env, None)
             .arg("provision")
+            // Its report goes with the driver's progress on stderr; stdout is the table's.
+            .stdout(std::process::Stdio::from(std::io::stderr()))
             .status()?;
         ensure!(provisioned.success(), "lightbox provision failed");
         let mut rows = Vec::new();
