@@ -25,10 +25,6 @@ const FILE_POOL_SIZE: u32 = 8;
 /// 64 KiB, `SQLITE_MAX_MMAP_SIZE`), and a larger file reads its remainder the usual way.
 const MMAP_BYTES: u64 = 0x7FFF_0000;
 
-/// Each connection's page cache (negative: in KiB), for the pages the map does not cover: the
-/// write-ahead log's and those written since the last checkpoint.
-const CACHE_KIB: i64 = 16 * 1024;
-
 /// How long a writer waits for another's write transaction before giving up with SQLITE_BUSY.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -48,8 +44,7 @@ pub(super) async fn open_file(path: &Path) -> Result<SqlitePool, RepoError> {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(BUSY_TIMEOUT)
-        .pragma("mmap_size", MMAP_BYTES.to_string())
-        .pragma("cache_size", (-CACHE_KIB).to_string());
+        .pragma("mmap_size", MMAP_BYTES.to_string());
     let pool = SqlitePoolOptions::new()
         .max_connections(FILE_POOL_SIZE)
         .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -116,7 +111,6 @@ mod tests {
         assert_eq!(pragma("foreign_keys").await, 1);
         assert_eq!(pragma("busy_timeout").await, 5000);
         assert_eq!(pragma("mmap_size").await, 0x7FFF_0000);
-        assert_eq!(pragma("cache_size").await, -16 * 1024);
         let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
             .fetch_one(&mut *connection)
             .await

@@ -82,3 +82,39 @@ async fn a_corrupt_row_is_unavailable_not_a_panic() {
         Err(RepoError::Unavailable(_))
     ));
 }
+
+/// A read must not leave its snapshot open once it has answered: a connection still holding
+/// one keeps every later checkpoint from resetting the write-ahead log, which then grows
+/// without bound (and, on a full disk, leaves no room even for a delete that would free space).
+#[tokio::test]
+async fn reads_leave_no_snapshot_behind_so_a_checkpoint_can_empty_the_log() {
+    let directory = tempfile::tempdir().unwrap();
+    let path = directory.path().join("lightbox.db");
+    let repository = SqliteImageRepository::open(&path).await.unwrap();
+    let owner = OwnerId::parse("snapshot-owner").unwrap();
+    let images: Vec<ImageRecord> = (0..3).map(|_| record(&owner)).collect();
+    for image in &images {
+        repository.create(image, None, Quota::NONE).await.unwrap();
+    }
+    // Every kind of read the service makes, some finding nothing.
+    for image in &images {
+        repository.get(&image.id).await.unwrap();
+    }
+    repository.get(&ImageId::generate()).await.unwrap();
+    let query = ListQuery {
+        filter: ListFilter::for_owner(owner.clone()),
+        order: SortOrder::Newest,
+        limit: PageLimit::new(1).unwrap(),
+        after: None,
+    };
+    repository.list(&query).await.unwrap();
+    repository.usage(&owner).await.unwrap();
+
+    let mut outside = connect(&path).await;
+    let (busy, _log, _checkpointed): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(&mut outside)
+            .await
+            .unwrap();
+    assert_eq!(busy, 0, "a reader still holds a snapshot of the database");
+}
