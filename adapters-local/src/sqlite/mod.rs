@@ -8,6 +8,7 @@ mod list_sql;
 #[cfg(test)]
 mod query_plan_tests;
 mod read;
+mod reserve;
 mod stored;
 mod sweep;
 mod write;
@@ -37,6 +38,7 @@ const READY_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Debug, Clone)]
 pub struct SqliteImageRepository {
     pool: SqlitePool,
+    reserve: reserve::Reserve,
 }
 
 impl SqliteImageRepository {
@@ -46,9 +48,12 @@ impl SqliteImageRepository {
     /// [`RepoError::Unavailable`] when the file cannot be opened or migrated;
     /// [`RepoError::InsufficientStorage`] when the disk is full.
     pub async fn open(path: &Path) -> Result<Self, RepoError> {
-        Ok(Self {
+        let repository = Self {
             pool: connect::open_file(path).await?,
-        })
+            reserve: reserve::Reserve::beside(path),
+        };
+        repository.reserve.refill().await;
+        Ok(repository)
     }
 
     /// A fresh database in memory, lost with the repository. Operations are serialized on its
@@ -59,6 +64,7 @@ impl SqliteImageRepository {
     pub async fn in_memory() -> Result<Self, RepoError> {
         Ok(Self {
             pool: connect::open_in_memory().await?,
+            reserve: reserve::Reserve::none(),
         })
     }
 
@@ -116,7 +122,7 @@ impl ImageRepository for SqliteImageRepository {
     }
 
     async fn delete(&self, id: &ImageId) -> Result<(), RepoError> {
-        write::delete(&self.pool, id).await
+        write::delete(&self.pool, &self.reserve, id).await
     }
 
     async fn usage(&self, owner: &OwnerId) -> Result<Usage, RepoError> {

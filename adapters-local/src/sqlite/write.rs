@@ -13,6 +13,7 @@ use lightbox_ports::{CreateOutcome, IdempotencyClaim, RepoError};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::errors::{from_sqlx, is_unique_violation};
+use super::reserve::Reserve;
 use super::{claims, read};
 use lightbox_ports::stored_image::StoredImage;
 
@@ -120,7 +121,32 @@ pub(super) async fn update(
     transaction.commit().await.map_err(from_sqlx)
 }
 
-pub(super) async fn delete(pool: &SqlitePool, id: &ImageId) -> Result<(), RepoError> {
+pub(super) async fn delete(
+    pool: &SqlitePool,
+    reserve: &Reserve,
+    id: &ImageId,
+) -> Result<(), RepoError> {
+    match delete_row(pool, id).await {
+        // A delete is how a full disk gets room back, so it must not fail for want of room
+        // itself: with the reserve's room given back, the log is emptied into the database file
+        // and truncated, and the delete fits where the log was (see `reserve.rs`).
+        Err(RepoError::InsufficientStorage) => {
+            reserve.release().await;
+            if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(pool)
+                .await
+            {
+                tracing::warn!(%error, "checkpointing the log on a full disk failed");
+            }
+            let deleted = delete_row(pool, id).await;
+            reserve.refill().await;
+            deleted
+        }
+        outcome => outcome,
+    }
+}
+
+async fn delete_row(pool: &SqlitePool, id: &ImageId) -> Result<(), RepoError> {
     // One statement, so no transaction is needed: the tags go with it through ON DELETE CASCADE.
     let deleted = sqlx::query("DELETE FROM images WHERE id = ?")
         .bind(*id.as_uuid())
