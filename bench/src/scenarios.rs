@@ -120,7 +120,8 @@ impl Bench<'_> {
             &baseline,
         ));
 
-        rows.push(self.large_uploads(&server)?);
+        let (large_row, large_count) = self.large_uploads(&server)?;
+        rows.push(large_row);
         server.stop()?;
 
         eprintln!("lightbox-bench: storing {} image records", self.args.images);
@@ -131,7 +132,7 @@ impl Bench<'_> {
             "lightbox-bench: stored them in {:.1} s",
             filled.took.as_secs_f64()
         );
-        let stored = self.args.images + ids.len() as u64;
+        let stored = self.args.images + ids.len() as u64 + large_count;
         let (server, ready) = self.start_lightbox(&[
             ("LIGHTBOX_BACKEND", "local".into()),
             ("LIGHTBOX_DATA_DIR", data.display().to_string()),
@@ -222,7 +223,7 @@ impl Bench<'_> {
             .map(|id| format!("/api/v1/images/{id}/metadata"))
             .collect();
         rows.push(self.metadata(&server, stored, metadata)?);
-        rows.push(self.large_uploads(&server)?);
+        rows.push(self.large_uploads(&server)?.0);
         server.stop()?;
         Ok(rows)
     }
@@ -268,7 +269,8 @@ impl Bench<'_> {
         ))
     }
 
-    fn large_uploads(&self, server: &Server) -> Result<Row> {
+    /// The 10 MiB uploads' row, and how many images they stored.
+    fn large_uploads(&self, server: &Server) -> Result<(Row, u64)> {
         let corpus = Corpus::photo_of_size(LARGE_UPLOAD_BYTES)?;
         let upload = Arc::new(Upload::new(server.address.to_string(), corpus));
         let count = LARGE_UPLOADS_PER_CONNECTION * LARGE_UPLOAD_CONNECTIONS as u64;
@@ -280,7 +282,7 @@ impl Bench<'_> {
         };
         server.reset_peak_rss()?;
         let sampler = server.sample_private_memory();
-        let measured = self.measure("10 MiB uploads", server.address, upload, load)?;
+        let measured = self.measure("10 MiB uploads", server.address, Arc::clone(&upload), load)?;
         let private = sampler.finish()?;
         // The target is on the whole resident set, file pages included (VmHWM).
         let peak = server.peak_rss()?;
@@ -289,7 +291,7 @@ impl Bench<'_> {
             peak <= 150_000_000,
             &format!("peak RSS ≤ 150 MB (VmHWM {:.0} MB)", peak as f64 / 1e6),
         );
-        Ok(row)
+        Ok((row, upload.created().len() as u64))
     }
 
     /// The list scenario twice: alone on its connection (the latency of a page) and with
