@@ -9,6 +9,8 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Enough for a checkpoint of a log that holds a database's new pages, and for the delete's
 /// frames: a few dozen pages in practice.
@@ -18,6 +20,9 @@ const RESERVE_BYTES: usize = 512 * 1024;
 #[derive(Debug, Clone)]
 pub(super) struct Reserve {
     path: Option<PathBuf>,
+    /// Whether the file may be missing (not made yet, or given back), so that only then does a
+    /// delete pay for making it again.
+    wanted: Arc<AtomicBool>,
 }
 
 impl Reserve {
@@ -27,23 +32,34 @@ impl Reserve {
         name.push("-reserve");
         Self {
             path: Some(PathBuf::from(name)),
+            wanted: Arc::new(AtomicBool::new(true)),
         }
     }
 
     /// No reserve: the database lives in memory.
     pub(super) fn none() -> Self {
-        Self { path: None }
+        Self {
+            path: None,
+            wanted: Arc::new(AtomicBool::new(false)),
+        }
     }
 
-    /// Makes the reserve file if it is missing. Best effort: on a full disk it may not fit, and a
-    /// later call tries again.
+    /// Makes the reserve file if it may be missing; costs nothing when it is known to exist.
+    /// Best effort: on a full disk it may not fit, and the next call (after the next delete,
+    /// which frees room) tries again.
     pub(super) async fn refill(&self) {
         let Some(path) = self.path.clone() else {
             return;
         };
+        if !self.wanted.swap(false, Ordering::AcqRel) {
+            return;
+        }
         let made = tokio::task::spawn_blocking(move || make(&path)).await;
-        if let Ok(Err(error)) = made {
-            tracing::debug!(%error, "could not make the disk reserve of the database");
+        if !matches!(made, Ok(Ok(()))) {
+            self.wanted.store(true, Ordering::Release);
+            if let Ok(Err(error)) = made {
+                tracing::debug!(%error, "could not make the disk reserve of the database");
+            }
         }
     }
 
@@ -52,6 +68,7 @@ impl Reserve {
         let Some(path) = self.path.clone() else {
             return;
         };
+        self.wanted.store(true, Ordering::Release);
         let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
         if let Ok(Err(error)) = removed
             && error.kind() != io::ErrorKind::NotFound

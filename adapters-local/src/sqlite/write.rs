@@ -126,7 +126,14 @@ pub(super) async fn delete(
     reserve: &Reserve,
     id: &ImageId,
 ) -> Result<(), RepoError> {
-    match delete_row(pool, id).await {
+    let deleted = delete_row(pool, id).await;
+    match deleted {
+        // Right after a full disk's delete there was no room to make the reserve again; a later
+        // delete, once the earlier one's bytes are gone, makes it (and costs nothing otherwise).
+        Ok(()) => {
+            reserve.refill().await;
+            Ok(())
+        }
         // A delete is how a full disk gets room back, so it must not fail for want of room
         // itself: with the reserve's room given back, the log is emptied into the database file
         // and truncated, and the delete fits where the log was (see `reserve.rs`).
@@ -142,7 +149,7 @@ pub(super) async fn delete(
             reserve.refill().await;
             deleted
         }
-        outcome => outcome,
+        Err(other) => Err(other),
     }
 }
 
