@@ -153,6 +153,19 @@ pub(crate) async fn open_backend(settings: &Settings) -> anyhow::Result<Storage>
     }
 }
 
+/// The configured storage with every call bounded by `limit`: what the operator's commands (gc,
+/// scrub) use, so a stuck store fails them as it fails a request, instead of hanging them.
+pub(crate) async fn open_bounded_backend(
+    settings: &Settings,
+    limit: Duration,
+) -> anyhow::Result<Storage> {
+    Ok(with_deadlines(
+        open_backend(settings).await?,
+        limit,
+        settings.backend,
+    ))
+}
+
 /// Bounds every storage call by `limit`, on either backend: the local one has no timeout of its
 /// own (a stuck mount or a stalled disk would hold a request forever), and on AWS this is an
 /// outer bound over the SDK's own timeouts, so one setting says how long any storage call may

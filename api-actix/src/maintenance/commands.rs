@@ -10,7 +10,7 @@ use lightbox_ports::maintenance::{GcOptions, GcReport, Maintenance, ScrubReport}
 use super::progress::Progress;
 use super::summary::{gc_summary, scrub_summary};
 use crate::config::Settings;
-use crate::startup::open_backend;
+use crate::startup::open_bounded_backend;
 
 /// What `lightbox gc` was asked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,10 +30,11 @@ pub struct ScrubOutcome {
     pub summary: String,
 }
 
-/// Opens the configured backend for a whole-store pass.
+/// Opens the configured backend for a whole-store pass, each storage call bounded by the storage
+/// deadline as in the server.
 async fn maintenance(settings: &Settings) -> anyhow::Result<Maintenance> {
-    settings.validate()?;
-    let (blobs, repository) = open_backend(settings).await?;
+    let validated = settings.validate()?;
+    let (blobs, repository) = open_bounded_backend(settings, validated.storage_timeout).await?;
     Ok(Maintenance::new(blobs, repository, Arc::new(SystemClock)))
 }
 

@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
-use futures::Stream;
+use futures::stream::BoxStream;
+use futures::{Stream, StreamExt};
 use lightbox_domain::range::ByteRange;
 use tokio::time::Instant;
 
 use crate::blob_store::{BlobContent, BlobError, BlobKey, BlobStore, ObjectListing, UploadStream};
+use crate::deadline::reading::StallBounded;
 use crate::deadline::{expired, within};
 
 /// Wraps a blob store so that a call answering later than `limit` fails with
@@ -22,8 +24,11 @@ use crate::deadline::{expired, within};
 ///   HTTP layer's body deadlines). What is bounded is the time the *store* holds the upload up:
 ///   from the call, or from each chunk handed to the store, until the store asks for the next
 ///   chunk or answers. Time spent waiting for the client does not count.
-/// - `get` is bounded until the object is open; its stream is read at the pace of whoever
-///   downloads it, so bounding the reading would cut slow clients, not stuck stores.
+/// - `get` and `list` are bounded until the object is open (the listing started), and then by the
+///   time the store takes to produce each next chunk (object) once asked for it. Their streams
+///   are read at the pace of whoever consumes them, so the time between asks does not count: a
+///   slow download is not cut, a read stuck in the store is (the stream then yields
+///   `Unavailable` and ends; mid-download, the HTTP layer can only cut the connection).
 /// - `delete_prefix`, `presigned_get` and `check_ready` are bounded whole.
 pub struct DeadlineBlobStore {
     inner: Arc<dyn BlobStore>,
@@ -49,6 +54,17 @@ impl DeadlineBlobStore {
             limit,
             backend,
         }
+    }
+
+    /// `stream`, bounded by the store's time to produce each next item; `operation` names it.
+    fn stall_bounded<T: 'static>(
+        &self,
+        operation: &'static str,
+        stream: BoxStream<'static, Result<T, BlobError>>,
+    ) -> BoxStream<'static, Result<T, BlobError>> {
+        let (backend, limit) = (self.backend, self.limit);
+        let expired = move || BlobError::Unavailable(expired(backend, operation, limit));
+        StallBounded::new(stream, limit, expired).boxed()
     }
 
     fn expired(&self, operation: &str) -> BlobError {
@@ -87,7 +103,11 @@ impl BlobStore for DeadlineBlobStore {
     }
 
     async fn get(&self, key: &BlobKey, range: Option<ByteRange>) -> Result<BlobContent, BlobError> {
-        self.bounded("get", self.inner.get(key, range)).await
+        let content = self.bounded("get", self.inner.get(key, range)).await?;
+        Ok(BlobContent {
+            stream: self.stall_bounded("get (reading)", content.stream),
+            length: content.length,
+        })
     }
 
     async fn delete_prefix(&self, prefix: &str) -> Result<(), BlobError> {
@@ -95,10 +115,11 @@ impl BlobStore for DeadlineBlobStore {
             .await
     }
 
-    /// Bounded until the listing starts, as `get` is until the object is open: a listing is
-    /// read at the pace of its consumer (gc, between its own calls).
+    /// Bounded as `get` is: a listing is read at the pace of its consumer (gc, between its own
+    /// calls), so only the store's time to produce each next object counts.
     async fn list(&self, prefix: &str) -> Result<ObjectListing, BlobError> {
-        self.bounded("list", self.inner.list(prefix)).await
+        let listing = self.bounded("list", self.inner.list(prefix)).await?;
+        Ok(self.stall_bounded("list (reading)", listing))
     }
 
     async fn presigned_get(

@@ -14,6 +14,7 @@
 //! (see `use_cases::upload`).
 
 mod blob_store;
+mod reading;
 mod repository;
 #[cfg(test)]
 mod tests;

@@ -186,3 +186,114 @@ async fn a_put_whose_store_hangs_before_reading_is_unavailable() {
     );
     assert!(started.elapsed() < STALL / 10, "answered at the limit");
 }
+
+/// A store whose objects are read as `chunks` chunks, after which the read stalls for `STALL`
+/// when `stuck`, or ends.
+struct StallingReadStore {
+    chunks: usize,
+    stuck: bool,
+}
+
+impl StallingReadStore {
+    fn stream<T: Send + 'static>(
+        &self,
+        item: impl Fn() -> T + Send + 'static,
+    ) -> futures::stream::BoxStream<'static, Result<T, BlobError>> {
+        let read = futures::stream::iter(0..self.chunks).map(move |_| Ok(item()));
+        let stall = futures::stream::once(tokio::time::sleep(STALL))
+            .filter_map(|()| async { None })
+            .take(usize::from(self.stuck));
+        read.chain(stall).boxed()
+    }
+}
+
+#[async_trait]
+impl BlobStore for StallingReadStore {
+    async fn put(&self, _key: &BlobKey, _body: UploadStream) -> Result<(), BlobError> {
+        Ok(())
+    }
+
+    async fn get(&self, _: &BlobKey, _: Option<ByteRange>) -> Result<BlobContent, BlobError> {
+        Ok(BlobContent {
+            stream: self.stream(|| Bytes::from_static(b"chunk")),
+            length: 5 * self.chunks as u64,
+        })
+    }
+
+    async fn delete_prefix(&self, _: &str) -> Result<(), BlobError> {
+        Ok(())
+    }
+
+    async fn list(&self, _: &str) -> Result<ObjectListing, BlobError> {
+        Ok(self.stream(|| crate::blob_store::ListedObject {
+            key: "images/00/x/original".to_owned(),
+            size: 5,
+            last_modified: chrono::Utc::now(),
+        }))
+    }
+
+    async fn presigned_get(&self, _: &BlobKey, _: Duration) -> Result<Option<String>, BlobError> {
+        Ok(None)
+    }
+
+    async fn check_ready(&self) -> Result<(), BlobError> {
+        Ok(())
+    }
+}
+
+fn bounded(store: StallingReadStore) -> DeadlineBlobStore {
+    DeadlineBlobStore::new(Arc::new(store), LIMIT, BLOB_STORE)
+}
+
+#[tokio::test]
+async fn a_read_that_stalls_after_opening_ends_unavailable_at_the_limit() {
+    let blobs = bounded(StallingReadStore {
+        chunks: 2,
+        stuck: true,
+    });
+    let mut stream = blobs.get(&key(), None).await.expect("opened").stream;
+    let started = Instant::now();
+    for _ in 0..2 {
+        assert_eq!(stream.next().await.unwrap().unwrap(), "chunk");
+    }
+    let outcome = stream.next().await.expect("an item, not the end");
+    assert!(
+        matches!(outcome, Err(BlobError::Unavailable(_))),
+        "{outcome:?}"
+    );
+    assert!(started.elapsed() >= LIMIT, "not before the limit");
+    assert!(started.elapsed() < STALL / 10, "answered at the limit");
+    assert!(stream.next().await.is_none(), "the stream ends after it");
+}
+
+#[tokio::test]
+async fn a_listing_that_stalls_ends_unavailable_at_the_limit() {
+    let blobs = bounded(StallingReadStore {
+        chunks: 1,
+        stuck: true,
+    });
+    let listed: Vec<_> = blobs.list("images/").await.expect("listed").collect().await;
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert!(listed[0].is_ok());
+    assert!(
+        matches!(listed[1], Err(BlobError::Unavailable(_))),
+        "{listed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_slow_reader_of_a_ready_store_is_not_cut() {
+    let blobs = bounded(StallingReadStore {
+        chunks: 3,
+        stuck: false,
+    });
+    let mut stream = blobs.get(&key(), None).await.expect("opened").stream;
+    let mut chunks = 0;
+    while let Some(chunk) = stream.next().await {
+        chunk.expect("every chunk is read");
+        chunks += 1;
+        // The reader, not the store, takes twice the limit between chunks.
+        tokio::time::sleep(LIMIT * 2).await;
+    }
+    assert_eq!(chunks, 3);
+}
