@@ -5,6 +5,7 @@
 
 mod exchanges;
 mod fill;
+mod framework_floor;
 mod fsync_writer;
 mod load;
 mod nginx;

@@ -15,7 +15,7 @@ use crate::load::{self, Exchange, Load, Measurement};
 use crate::payloads::Corpus;
 use crate::process::{Server, free_address};
 use crate::report::{LoadFigures, Row, ratio, table};
-use crate::{Args, Backend, fill, fsync_writer, nginx};
+use crate::{Args, Backend, fill, framework_floor, fsync_writer, nginx};
 
 /// The size of the large uploads: the default upload limit, which is inclusive.
 const LARGE_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -114,11 +114,43 @@ impl Bench<'_> {
             self.transfer_load(MAX_QUERIES),
         )?;
         nginx.stop()?;
-        rows.push(versus(downloads, &baseline, 80.0, "≥ 80 % of baseline"));
+        let (floor, floor_address) = framework_floor::start(&data.join("blobs"))?;
+        let floor_paths = ids.iter().map(|id| format!("/{}", blob_key(id))).collect();
+        let floor_measured = self.measure(
+            "actix-web floor",
+            floor_address,
+            Get::new(floor_address.to_string(), floor_paths, 100_000)?,
+            self.transfer_load(MAX_QUERIES),
+        )?;
+        floor.stop()?;
+        let floor_percent = downloads
+            .load
+            .as_ref()
+            .map(|figures| ratio(figures, &LoadFigures::of(&floor_measured)));
+        let mut downloads = versus(downloads, &baseline, 80.0, "≥ 80 % of baseline");
+        if let Some(percent) = floor_percent {
+            downloads.versus = format!(
+                "{}; {percent:.0} % of the actix-web floor",
+                downloads.versus
+            );
+        }
+        rows.push(downloads);
         rows.push(baseline_row(
             "baseline: nginx, sendfile on, same files, 16 connections",
             &baseline,
         ));
+        let mut floor_row = baseline_row(
+            "floor: actix-web serving the same files, one blocking read each, nothing else",
+            &floor_measured,
+        );
+        floor_row.versus = format!(
+            "{:.0} % of nginx",
+            ratio(
+                &LoadFigures::of(&floor_measured),
+                &LoadFigures::of(&baseline)
+            )
+        );
+        rows.push(floor_row);
 
         let (large_row, large_count) = self.large_uploads(&server)?;
         rows.push(large_row);
