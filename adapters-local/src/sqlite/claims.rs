@@ -9,21 +9,20 @@ use sqlx::SqliteConnection;
 use super::errors::from_sqlx;
 use lightbox_ports::stored_image::{Corrupt, StoredImage};
 
-/// Expired claims removed per claimed create: enough to keep up with any upload rate that
-/// creates them, small enough that no request pays for a large backlog at once.
-const PURGE_BATCH: i64 = 100;
-
-/// Removes up to [`PURGE_BATCH`] claims older than `claim.not_before`.
+/// Removes up to 100 claims older than `claim.not_before`: enough to keep up with any upload rate
+/// that creates them, small enough that no request pays for a large backlog at once.
+///
+/// The batch is written into the statement rather than bound: SQLite re-prepares a statement
+/// whenever a parameter used in its `LIMIT` is bound again (see `list_sql`).
 pub(super) async fn purge_expired(
     connection: &mut SqliteConnection,
     claim: &IdempotencyClaim,
 ) -> Result<(), RepoError> {
     sqlx::query(
         "DELETE FROM idempotency_keys WHERE rowid IN \
-         (SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT ?)",
+         (SELECT rowid FROM idempotency_keys WHERE created_at < ? LIMIT 100)",
     )
     .bind(claim.not_before.timestamp_micros())
-    .bind(PURGE_BATCH)
     .execute(connection)
     .await
     .map_err(from_sqlx)?;

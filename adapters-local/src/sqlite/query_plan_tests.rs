@@ -201,3 +201,40 @@ async fn sweep_pages_are_ranges_of_the_primary_key() {
         );
     }
 }
+
+/// SQLite's planner reads a bound `LIMIT` value, so binding that parameter again expires the
+/// prepared statement: every page would be parsed and planned anew. The page size is therefore
+/// written into the text, while every filter value stays a parameter, so that pages of the same
+/// shape and size share one prepared statement.
+#[test]
+fn the_page_size_is_written_into_the_statement_and_filter_values_are_bound() {
+    let shape = Shape {
+        tags: 1,
+        title_prefix: true,
+        content_type: false,
+        visibility: false,
+        created_after: false,
+        created_before: false,
+        order: SortOrder::Newest,
+        positioned: true,
+    };
+    let first = query_for(shape);
+    let mut second = query_for(shape);
+    second.filter.tags = TagFilter::parse(["mountain"]).unwrap();
+    second.filter.title_prefix = TitlePrefix::parse("Moon").unwrap();
+    let text = |query: &ListQuery| list_statement("", query).sql().as_str().to_owned();
+
+    assert_eq!(text(&first), text(&second), "one text for both pages");
+    assert!(text(&first).ends_with(" LIMIT 11"), "{}", text(&first));
+    assert!(!text(&second).contains("mountain") && !text(&second).contains("moon"));
+    let mut larger = query_for(shape);
+    larger.limit = PageLimit::new(50).unwrap();
+    assert!(text(&larger).ends_with(" LIMIT 51"), "{}", text(&larger));
+    assert!(
+        sweep_statement("", None, 100)
+            .sql()
+            .as_str()
+            .ends_with(" LIMIT 101"),
+        "the sweep's page size is written too"
+    );
+}

@@ -84,10 +84,10 @@ pub(crate) fn sweep_statement(lead: &str, after: Option<Uuid>, limit: u32) -> Qu
         statement.push(" WHERE i.id > ").push_bind(after);
     }
     // One row beyond the page tells whether another page exists, sparing the caller a last
-    // round trip that finds nothing.
+    // round trip that finds nothing. Written, not bound, as in `list_sql`.
     statement
         .push(" ORDER BY i.id LIMIT ")
-        .push_bind(i64::from(limit) + 1);
+        .push(u64::from(limit) + 1);
     statement
 }
 
