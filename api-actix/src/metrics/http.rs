@@ -79,6 +79,17 @@ impl HttpMetrics {
         metrics
     }
 
+    /// Records one request, so that the families appear in a scrape.
+    #[cfg(test)]
+    pub(super) fn record_for_tests(&self) {
+        let labels = RequestLabels {
+            route: UNMATCHED_ROUTE.to_owned(),
+            method: "GET",
+            status: "4xx",
+        };
+        self.record(&labels, Instant::now());
+    }
+
     fn record(&self, labels: &RequestLabels, started: Instant) {
         self.requests.get_or_create(labels).inc();
         self.durations

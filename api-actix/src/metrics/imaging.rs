@@ -53,6 +53,16 @@ impl ThumbnailMetrics {
     }
 }
 
+#[cfg(test)]
+impl ThumbnailMetrics {
+    /// Records one render, so that the family appears in a scrape.
+    pub(super) fn record_for_tests(&self) {
+        self.renders
+            .get_or_create(&RenderLabels { size: 64 })
+            .observe(0.01);
+    }
+}
+
 /// Wraps an image processor so that every thumbnail it renders is timed.
 pub struct MeteredImageProcessor {
     inner: Arc<dyn ImageProcessor>,

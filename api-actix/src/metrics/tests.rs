@@ -84,3 +84,38 @@ async fn a_failing_census_leaves_the_gauges_out_rather_than_stale() {
     let (_, body) = render(&metrics, None).await.unwrap();
     assert!(!body.contains("lightbox_images_stored"), "{body}");
 }
+
+/// docs/operations.md names every metric: one of each kind is recorded (so that the labelled
+/// families are exposed too), and every family in the scrape must be in the document's table.
+#[tokio::test]
+async fn every_exposed_metric_is_documented_in_operations_md() {
+    use std::time::Duration;
+
+    use backend::CallLabels;
+
+    const OPERATIONS_MD: &str = include_str!("../../../docs/operations.md");
+    let census = Arc::new(FixedCensus(Usage::default()));
+    let metrics = Metrics::new(Some(StoreCensus::new(census)));
+    let labels = CallLabels {
+        backend: "sqlite",
+        operation: "get",
+    };
+    metrics
+        .backend
+        .record(labels, Duration::from_millis(1), Some("unavailable"));
+    metrics.http.record_for_tests();
+    metrics.thumbnails.record_for_tests();
+    let (_, body) = render(&metrics, None).await.unwrap();
+    let families: Vec<&str> = body
+        .lines()
+        .filter_map(|line| line.strip_prefix("# TYPE "))
+        .filter_map(|rest| rest.split(' ').next())
+        .collect();
+    assert_eq!(families.len(), 12, "{body}");
+    for family in families {
+        assert!(
+            OPERATIONS_MD.contains(&format!("| `{family}` |")),
+            "{family} is not in docs/operations.md's table"
+        );
+    }
+}
