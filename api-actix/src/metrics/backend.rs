@@ -134,3 +134,47 @@ pub fn repository_failure(error: &RepoError) -> Option<&'static str> {
         RepoError::Unavailable(_) => Some("unavailable"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use lightbox_ports::{BackendFailure, BlobError, RepoError};
+
+    use super::*;
+
+    fn failure() -> BackendFailure {
+        BackendFailure::new("S3 bucket", "connection refused")
+    }
+
+    #[test]
+    fn only_failures_of_the_backend_are_errors() {
+        assert_eq!(blob_failure(&BlobError::NotFound), None);
+        assert_eq!(
+            blob_failure(&BlobError::Body(std::io::Error::other("client left"))),
+            None,
+            "the client's body, not the store"
+        );
+        assert_eq!(
+            blob_failure(&BlobError::InsufficientStorage),
+            Some("insufficient_storage")
+        );
+        assert_eq!(
+            blob_failure(&BlobError::Unavailable(failure())),
+            Some("unavailable")
+        );
+        for answer in [
+            RepoError::NotFound,
+            RepoError::VersionConflict,
+            RepoError::AlreadyExists,
+        ] {
+            assert_eq!(repository_failure(&answer), None, "{answer}");
+        }
+        assert_eq!(
+            repository_failure(&RepoError::InsufficientStorage),
+            Some("insufficient_storage")
+        );
+        assert_eq!(
+            repository_failure(&RepoError::Unavailable(failure())),
+            Some("unavailable")
+        );
+    }
+}

@@ -20,6 +20,7 @@ mod tests;
 use std::sync::Arc;
 
 use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
 use prometheus_client::registry::Registry;
 
 pub use backend::{BackendMetrics, backend_label};
@@ -46,7 +47,7 @@ pub struct Metrics {
 }
 
 /// Bytes moved for clients.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct ByteCounters {
     /// Bytes of originals stored by uploads (their `size_bytes`; replays store nothing).
     pub uploaded: Counter,
@@ -64,24 +65,23 @@ impl Metrics {
         let http = HttpMetrics::register(&mut registry);
         let backend = Arc::new(BackendMetrics::register(&mut registry));
         let thumbnails = Arc::new(ThumbnailMetrics::register(&mut registry));
-        let bytes = ByteCounters::default();
+        let uploaded = Counter::default();
         registry.register(
             "lightbox_uploaded_bytes",
             "Bytes of original images stored by uploads on this node (idempotent replays excluded)",
-            bytes.uploaded.clone(),
+            uploaded.clone(),
         );
-        let served =
-            prometheus_client::metrics::family::Family::<[(&str, &str); 1], Counter>::default();
-        // The two series share one family, so `sum()` over `kind` is every image byte served.
+        // Both kinds share one family, so `sum()` over `kind` is every image byte served.
+        let served = Family::<[(&str, &str); 1], Counter>::default();
         registry.register(
             "lightbox_served_bytes",
             "Image bytes sent in response bodies by this node, by kind (original or thumbnail)",
             served.clone(),
         );
         let bytes = ByteCounters {
+            uploaded,
             served_original: served.get_or_create_owned(&[("kind", "original")]),
             served_thumbnail: served.get_or_create_owned(&[("kind", "thumbnail")]),
-            ..bytes
         };
         if let Some(census) = &census {
             registry.register_collector(Box::new(census.clone()));
