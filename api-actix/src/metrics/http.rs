@@ -73,7 +73,7 @@ impl HttpMetrics {
         );
         registry.register(
             "lightbox_http_requests_in_flight",
-            "Requests being handled now",
+            "Requests being handled now (until their response's head is ready)",
             metrics.in_flight.clone(),
         );
         metrics
