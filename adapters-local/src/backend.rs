@@ -6,7 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use lightbox_ports::{BlobError, BlobStore, ImageRepository, RepoError};
+use lightbox_ports::{BlobError, BlobStore, ImageCensus, ImageRepository, RepoError};
 
 use crate::blob::{FsBlobStore, MemoryBlobStore};
 use crate::sqlite::SqliteImageRepository;
@@ -23,6 +23,8 @@ pub struct LocalBackend {
     pub blobs: Arc<dyn BlobStore>,
     /// Image metadata.
     pub repository: Arc<dyn ImageRepository>,
+    /// The store's totals (the same database as `repository`).
+    pub census: Arc<dyn ImageCensus>,
 }
 
 /// Why the local backend could not be opened.
@@ -60,9 +62,11 @@ impl LocalBackend {
         let repository = SqliteImageRepository::open(&Self::database_path(data_dir))
             .await
             .map_err(LocalBackendError::Metadata)?;
+        let repository = Arc::new(repository);
         Ok(Self {
             blobs: Arc::new(blobs),
-            repository: Arc::new(repository),
+            census: Arc::clone(&repository) as Arc<dyn ImageCensus>,
+            repository,
         })
     }
 
@@ -79,9 +83,11 @@ impl LocalBackend {
         let repository = SqliteImageRepository::in_memory()
             .await
             .map_err(LocalBackendError::Metadata)?;
+        let repository = Arc::new(repository);
         Ok(Self {
             blobs: Arc::new(MemoryBlobStore::new()),
-            repository: Arc::new(repository),
+            census: Arc::clone(&repository) as Arc<dyn ImageCensus>,
+            repository,
         })
     }
 }

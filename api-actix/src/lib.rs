@@ -13,6 +13,7 @@ pub mod extract;
 mod handlers;
 mod http;
 pub mod maintenance;
+pub mod metrics;
 pub mod openapi;
 pub mod problem;
 pub mod provision;

@@ -56,7 +56,7 @@ pub fn configure(config: &mut web::ServiceConfig) {
 
 /// A resource whose unrouted methods answer `405` listing `allowed`, whether or not the caller
 /// sent an identity.
-fn resource(path: &str, allowed: &'static [&'static str]) -> Resource {
+pub(crate) fn resource(path: &str, allowed: &'static [&'static str]) -> Resource {
     web::resource(path).default_service(web::to(move || async move {
         Err::<HttpResponse, _>(ApiError::method_not_allowed(allowed))
     }))

@@ -14,8 +14,8 @@ use lightbox_adapters_imaging::ImagingProcessor;
 use lightbox_adapters_local::LocalBackend;
 use lightbox_domain::signing::SigningKey;
 use lightbox_ports::{
-    BLOB_STORE, BlobStore, DeadlineBlobStore, DeadlineImageRepository, ImageRepository,
-    ImageService, METADATA_DATABASE, ServiceSettings, SystemClock,
+    BLOB_STORE, BlobStore, DeadlineBlobStore, DeadlineImageRepository, ImageCensus, ImageProcessor,
+    ImageRepository, ImageService, METADATA_DATABASE, ServiceSettings, SystemClock,
 };
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
@@ -27,6 +27,10 @@ use crate::docs::DocsConfig;
 use crate::http::panics::answer_panics;
 use crate::http::security_headers::security_headers;
 use crate::maintenance::spawn_background_gc;
+use crate::metrics::{
+    BackendMetrics, MeteredBlobStore, MeteredImageProcessor, MeteredImageRepository, Metrics,
+    MetricsServer, StoreCensus, backend_label, configure_metrics_route, record_http,
+};
 use crate::openapi::OpenApiJson;
 use crate::state::AppState;
 use crate::telemetry::{RequestSpan, request_id};
@@ -50,6 +54,8 @@ pub type Storage = (Arc<dyn BlobStore>, Arc<dyn ImageRepository>);
 pub struct Application {
     port: u16,
     server: Server,
+    /// The listener of `LIGHTBOX_METRICS_BIND`, when set: its port and its server.
+    metrics: Option<(u16, Server)>,
     /// The background garbage collection, when on; it ends with the server.
     background_gc: Option<tokio::task::JoinHandle<()>>,
 }
@@ -85,20 +91,31 @@ impl Application {
         wrap: impl FnOnce(Storage) -> Storage,
     ) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
-        let storage = with_deadlines(
-            wrap(open_backend(&settings).await?),
-            validated.storage_timeout,
+        let (opened, census) = open_backend_with_census(&settings).await?;
+        let metrics = Arc::new(Metrics::new(census.map(StoreCensus::new)));
+        // Metered over the deadlines, so a call they cut short is timed and counted as failed.
+        let storage = with_metrics(
+            with_deadlines(wrap(opened), validated.storage_timeout, settings.backend),
+            &metrics.backend,
             settings.backend,
         );
         let gc_schedule = validated.background_gc;
         let gc_storage = (Arc::clone(&storage.0), Arc::clone(&storage.1));
-        let shared = Shared::new(&settings, validated, storage)?;
+        let shared = Shared::new(&settings, validated, storage, Arc::clone(&metrics))?;
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("binding LIGHTBOX_BIND={}", settings.bind))?;
         let address = listener.local_addr()?;
         for warning in shared.authentication.warnings(address) {
             tracing::warn!("{warning}");
         }
+        let metrics_server = match settings
+            .metrics_bind
+            .as_deref()
+            .filter(|_| settings.metrics)
+        {
+            Some(bind) => Some(serve_metrics(bind, &metrics)?),
+            None => None,
+        };
         let server = serve(listener, shared)?;
         let port = address.port();
         tracing::info!(address = %settings.bind, port, "lightbox listening");
@@ -108,6 +125,7 @@ impl Application {
         Ok(Application {
             port,
             server,
+            metrics: metrics_server,
             background_gc,
         })
     }
@@ -117,13 +135,30 @@ impl Application {
         self.port
     }
 
+    /// The port of the separate metrics listener (`LIGHTBOX_METRICS_BIND`), when there is one.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|(port, _)| *port)
+    }
+
     /// Serves until SIGINT or SIGTERM, then stops accepting and lets in-flight requests finish
     /// (up to 30 seconds).
     ///
     /// # Errors
     /// An I/O error of the server.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // The metrics listener runs beside the API and stops with it (both also stop on the
+        // signals by themselves).
+        let metrics = self.metrics.map(|(_, server)| {
+            let handle = server.handle();
+            (handle, tokio::spawn(server))
+        });
         let outcome = self.server.await;
+        if let Some((handle, task)) = metrics {
+            handle.stop(true).await;
+            if let Ok(Err(error)) = task.await {
+                tracing::warn!(%error, "the metrics listener failed");
+            }
+        }
         if let Some(task) = self.background_gc {
             task.abort();
         }
@@ -134,6 +169,14 @@ impl Application {
 /// The storage the settings choose: the local directory, or S3 + DynamoDB through the AWS SDK's
 /// own credential, region and endpoint chain.
 pub(crate) async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
+    Ok(open_backend_with_census(settings).await?.0)
+}
+
+/// [`open_backend`], with the store's census where the backend can count its images cheaply
+/// (local: yes; DynamoDB: only with a full-table scan, so no).
+async fn open_backend_with_census(
+    settings: &Settings,
+) -> anyhow::Result<(Storage, Option<Arc<dyn ImageCensus>>)> {
     match settings.backend {
         BackendKind::Local => {
             let local = LocalBackend::open(&settings.data_dir)
@@ -144,13 +187,44 @@ pub(crate) async fn open_backend(settings: &Settings) -> anyhow::Result<Storage>
                         settings.data_dir.display()
                     )
                 })?;
-            Ok((local.blobs, local.repository))
+            Ok(((local.blobs, local.repository), Some(local.census)))
         }
         BackendKind::Aws => {
             let aws = lightbox_adapters_aws::connect(&aws_settings(settings)).await;
-            Ok((aws.blobs, aws.repository))
+            Ok(((aws.blobs, aws.repository), None))
         }
     }
+}
+
+/// Times every storage call and counts its failures, labelled by backend and operation.
+fn with_metrics(
+    (blobs, repository): Storage,
+    metrics: &Arc<BackendMetrics>,
+    backend: BackendKind,
+) -> Storage {
+    let (blob_label, repository_label) = backend_label(backend);
+    (
+        Arc::new(MeteredBlobStore::new(
+            blobs,
+            Arc::clone(metrics),
+            blob_label,
+        )),
+        Arc::new(MeteredImageRepository::new(
+            repository,
+            Arc::clone(metrics),
+            repository_label,
+        )),
+    )
+}
+
+/// The separate metrics listener on `bind`.
+fn serve_metrics(bind: &str, metrics: &Arc<Metrics>) -> anyhow::Result<(u16, Server)> {
+    let listener =
+        TcpListener::bind(bind).with_context(|| format!("binding LIGHTBOX_METRICS_BIND={bind}"))?;
+    let port = listener.local_addr()?.port();
+    let server = MetricsServer::serve(listener, web::Data::from(Arc::clone(metrics)))?;
+    tracing::info!(address = %bind, port, "metrics listening");
+    Ok((port, server))
 }
 
 /// The configured storage with every call bounded by `limit`: what the operator's commands (gc,
@@ -248,7 +322,13 @@ pub async fn in_memory_app(
     let local = LocalBackend::in_memory()
         .await
         .context("opening the in-memory backend")?;
-    let shared = Shared::new(settings, validated, (local.blobs, local.repository))?;
+    let metrics = Arc::new(Metrics::new(Some(StoreCensus::new(local.census))));
+    let storage = with_metrics(
+        (local.blobs, local.repository),
+        &metrics.backend,
+        BackendKind::Local,
+    );
+    let shared = Shared::new(settings, validated, storage, metrics)?;
     Ok(app(shared))
 }
 
@@ -262,17 +342,28 @@ struct Shared {
     openapi: web::Data<OpenApiJson>,
     docs: web::Data<DocsConfig>,
     edge: EdgeGuards,
+    metrics: web::Data<Metrics>,
+    /// Whether `/metrics` is served on this app's listener (metrics on, no address of their own).
+    serves_metrics: bool,
 }
 
 impl Shared {
-    fn new(settings: &Settings, validated: Validated, storage: Storage) -> anyhow::Result<Shared> {
+    fn new(
+        settings: &Settings,
+        validated: Validated,
+        storage: Storage,
+        metrics: Arc<Metrics>,
+    ) -> anyhow::Result<Shared> {
         let signing_key = match validated.signing_key {
             Some(key) => key,
             None => random_signing_key()?,
         };
         let (blobs, repository) = storage;
         let pixel_jobs = ImagingProcessor::workers_for_this_machine();
-        let processor = Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs));
+        let processor: Arc<dyn ImageProcessor> = Arc::new(MeteredImageProcessor::new(
+            Arc::new(ImagingProcessor::new(validated.limits, pixel_jobs)),
+            Arc::clone(&metrics.thumbnails),
+        ));
         let service = ImageService::new(
             blobs,
             repository,
@@ -293,6 +384,7 @@ impl Shared {
             public_url: validated.public_url,
             limits: validated.limits,
             quota: validated.quota,
+            metrics: Arc::clone(&metrics),
         };
         Ok(Shared {
             state: web::Data::new(state),
@@ -302,6 +394,8 @@ impl Shared {
             ),
             docs: web::Data::new(DocsConfig::new()),
             edge: EdgeGuards::from_settings(settings),
+            metrics: web::Data::from(metrics),
+            serves_metrics: settings.metrics && settings.metrics_bind.is_none(),
         })
     }
 }
@@ -342,12 +436,20 @@ fn app(
 > {
     let rate_limiter = shared.edge.rate_limiter;
     let body_deadlines = shared.edge.body_deadlines;
+    let metrics = shared.metrics.clone().into_inner();
+    let serves_metrics = shared.serves_metrics;
     App::new()
         .app_data(shared.state)
         .app_data(shared.authentication)
         .app_data(shared.openapi)
         .app_data(shared.docs)
+        .app_data(shared.metrics)
         .configure(routes::configure)
+        .configure(|config| {
+            if serves_metrics {
+                configure_metrics_route(config);
+            }
+        })
         .default_service(web::to(routes::no_route))
         // Innermost first. A handler's panic becomes a 500 right around the handlers. The
         // guards run before routing, rate first, so that every request spends budget; their
@@ -364,6 +466,11 @@ fn app(
         .wrap(security_headers())
         .wrap(TracingLogger::<RequestSpan>::new())
         .wrap(from_fn(request_id))
+        // Outermost, so that it records the status every other layer settled on and times the
+        // whole of the server's work.
+        .wrap(from_fn(move |request, next| {
+            record_http(Arc::clone(&metrics), request, next)
+        }))
 }
 
 /// A fresh key for this process only: links and cursors die with it.

@@ -1,8 +1,12 @@
 //! What every handler shares: the use cases and the settings the HTTP layer itself applies.
 
+use std::sync::Arc;
+
 use lightbox_domain::limits::UploadLimits;
 use lightbox_domain::quota::Quota;
 use lightbox_ports::ImageService;
+
+use crate::metrics::Metrics;
 
 /// The application's shared state, cloned into every worker.
 #[derive(Debug, Clone)]
@@ -15,4 +19,6 @@ pub struct AppState {
     pub limits: UploadLimits,
     /// Per-user quota, as `/me` reports it; the use cases enforce it.
     pub quota: Quota,
+    /// The application's metrics, for what handlers record themselves (bytes moved).
+    pub metrics: Arc<Metrics>,
 }

@@ -319,6 +319,35 @@ fn the_binary_serves_an_upload() {
     assert!(response.body.contains("\"image/png\""), "{}", response.body);
 }
 
+#[test]
+fn metrics_served_on_their_own_address_are_not_on_the_api_listener() {
+    let metrics_port = free_port();
+    let server = Server::start_with(|command, _| {
+        command.env("LIGHTBOX_METRICS_BIND", format!("127.0.0.1:{metrics_port}"));
+    });
+    let on_api = request(server.port, "GET", "/metrics", &[], b"").unwrap();
+    assert_eq!(on_api.status, 404, "{}", on_api.body);
+
+    let scraped = request(metrics_port, "GET", "/metrics", &[], b"").unwrap();
+    assert_eq!(scraped.status, 200, "{}", scraped.body);
+    assert!(
+        scraped
+            .body
+            .contains("# TYPE lightbox_http_requests_total counter"),
+        "{}",
+        scraped.body
+    );
+    assert!(
+        scraped.body.contains("route=\"unmatched\""),
+        "the API's 404 for /metrics is counted, as an unmatched route: {}",
+        scraped.body
+    );
+    let elsewhere = request(metrics_port, "GET", "/health", &[], b"").unwrap();
+    assert_eq!(elsewhere.status, 404, "only /metrics lives there");
+    let posted = request(metrics_port, "POST", "/metrics", &[], b"").unwrap();
+    assert_eq!(posted.status, 405, "{}", posted.body);
+}
+
 /// Runs a one-shot subcommand on `dir`'s data directory; returns its exit code and stdout.
 fn run_command(dir: &Path, arguments: &[&str]) -> (Option<i32>, String) {
     let output = base_command(dir)

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod conformance;
 pub mod deadline;
 pub mod failure;
+pub mod image_census;
 pub mod image_processor;
 pub mod image_repository;
 pub mod maintenance;
@@ -26,6 +27,7 @@ pub use blob_store::{
 pub use clock::{Clock, SystemClock};
 pub use deadline::{DeadlineBlobStore, DeadlineImageRepository};
 pub use failure::{BLOB_STORE, BackendFailure, BoxError, METADATA_DATABASE};
+pub use image_census::ImageCensus;
 pub use image_processor::{Analysis, ImageProcessor, ProcessError, Thumbnail};
 pub use image_repository::{
     CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,

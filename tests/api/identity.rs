@@ -76,7 +76,7 @@ async fn every_allowed_character_and_128_chars_are_a_valid_user() {
 async fn open_routes_need_no_identity() {
     let app = spawn_app().await;
     let anonymous = app.anonymous();
-    for path in ["/health", "/ready", "/api/v1/openapi.json"] {
+    for path in ["/health", "/ready", "/api/v1/openapi.json", "/metrics"] {
         let resp = anonymous.call(Method::GET, path).await;
         assert_eq!(resp.status().as_u16(), 200, "GET {path} without identity");
     }

@@ -27,6 +27,7 @@ mod list_paging;
 mod local_backend;
 mod maintenance;
 mod metadata;
+mod metrics;
 mod model;
 mod quota;
 mod rate_limit;

@@ -54,6 +54,7 @@ async fn assert_wrong_methods(caller: &Caller, who: &str) {
         (Method::PUT, "/health".to_owned(), &["GET"]),
         (Method::POST, "/ready".to_owned(), &["GET"]),
         (Method::DELETE, "/api/v1/openapi.json".to_owned(), &["GET"]),
+        (Method::POST, "/metrics".to_owned(), &["GET"]),
     ];
     let mut failures = Failures::new();
     for (method, path, allowed) in cases {

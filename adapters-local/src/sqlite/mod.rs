@@ -1,6 +1,7 @@
 //! The image repository in SQLite, through sqlx: schema in `migrations/`, one submodule per
 //! concern (connecting, reading, writing, idempotency claims, listing SQL, whole-store sweeps).
 
+mod census;
 mod claims;
 mod connect;
 mod errors;

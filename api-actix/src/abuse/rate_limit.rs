@@ -30,7 +30,8 @@ use crate::problem::ApiError;
 const SWEEP_INTERVAL: Duration = Duration::from_secs(10);
 
 /// Paths never limited.
-pub const UNLIMITED_PATHS: [&str; 2] = ["/health", "/ready"];
+/// (`/metrics`: a scraper behind a shared address must not be refused because of its neighbours.)
+pub const UNLIMITED_PATHS: [&str; 3] = ["/health", "/ready", "/metrics"];
 
 /// The budgets of every key, shared by all workers.
 #[derive(Debug)]

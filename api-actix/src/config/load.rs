@@ -18,7 +18,7 @@ use super::{
 };
 
 /// Every setting's TOML name; the environment names derive from them.
-pub(super) const KEYS: [&str; 31] = [
+pub(super) const KEYS: [&str; 33] = [
     "bind",
     "backend",
     "data_dir",
@@ -50,6 +50,8 @@ pub(super) const KEYS: [&str; 31] = [
     "gc_interval_seconds",
     "gc_grace_seconds",
     "storage_timeout_seconds",
+    "metrics",
+    "metrics_bind",
 ];
 
 impl Settings {
@@ -202,6 +204,8 @@ impl Values {
             &mut s.storage_timeout_seconds,
             parse_number,
         )?;
+        self.set("metrics", &mut s.metrics, parse_bool)?;
+        self.set_optional("metrics_bind", &mut s.metrics_bind, parse_text)?;
         Ok(s)
     }
 

@@ -88,6 +88,11 @@ pub struct Settings {
     /// Longest time one storage call may take before the request answers 503 (for an upload's
     /// bytes: the longest the store may hold them up, time spent waiting for the client aside).
     pub storage_timeout_seconds: u64,
+    /// Whether Prometheus metrics are served at `/metrics`.
+    pub metrics: bool,
+    /// Where `/metrics` is served instead of on `bind`, when set: a second listener, so that
+    /// metrics can stay on a private address while the API is public.
+    pub metrics_bind: Option<String>,
 }
 
 impl Default for Settings {
@@ -125,6 +130,8 @@ impl Default for Settings {
             gc_interval_seconds: 3600,
             gc_grace_seconds: 3600,
             storage_timeout_seconds: 15,
+            metrics: true,
+            metrics_bind: None,
         }
     }
 }

@@ -67,6 +67,11 @@ fn defaults_are_the_contracts() {
         (3600, 3600)
     );
     assert_eq!(settings.storage_timeout_seconds, 15);
+    assert!(settings.metrics, "metrics are on by default");
+    assert_eq!(
+        settings.metrics_bind, None,
+        "and served on the API's listener"
+    );
 }
 
 #[test]
@@ -307,6 +312,32 @@ fn every_kind_of_bad_setting_is_refused() {
             vec![("LIGHTBOX_DATA_DIR", "")],
             "LIGHTBOX_DATA_DIR: must not be empty",
         ),
+        (
+            vec![("LIGHTBOX_METRICS", "sometimes")],
+            "LIGHTBOX_METRICS: 'sometimes' is not a boolean",
+        ),
+        (
+            vec![("LIGHTBOX_METRICS_BIND", "9090")],
+            "LIGHTBOX_METRICS_BIND: '9090' is not host:port",
+        ),
+        (
+            vec![("LIGHTBOX_METRICS_BIND", "0.0.0.0:70000")],
+            "LIGHTBOX_METRICS_BIND: '70000' is not a port number",
+        ),
+        (
+            vec![
+                ("LIGHTBOX_BIND", "0.0.0.0:8080"),
+                ("LIGHTBOX_METRICS_BIND", "0.0.0.0:8080"),
+            ],
+            "LIGHTBOX_METRICS_BIND: must differ from LIGHTBOX_BIND",
+        ),
+        (
+            vec![
+                ("LIGHTBOX_METRICS", "false"),
+                ("LIGHTBOX_METRICS_BIND", "127.0.0.1:9090"),
+            ],
+            "LIGHTBOX_METRICS_BIND: is set, but metrics are off",
+        ),
     ] {
         let message = error(None, &pairs);
         assert!(message.starts_with(expected), "{pairs:?}: {message}");
@@ -402,6 +433,24 @@ fn jwt_mode_refuses_a_missing_doubled_short_or_unusable_key() {
     let file = toml("auth = \"jwt\"\njwt_public_key_file = \"/nonexistent/jwt.pem\"\n");
     let message = error(Some(file.path()), &[]);
     assert!(message.starts_with("jwt_public_key_file (in "), "{message}");
+}
+
+#[test]
+fn metrics_can_be_turned_off_or_moved_to_their_own_address() {
+    let off = Settings::from_sources(None, env(&[("LIGHTBOX_METRICS", "off")])).unwrap();
+    assert!(!off.metrics);
+    let moved =
+        Settings::from_sources(None, env(&[("LIGHTBOX_METRICS_BIND", "10.0.0.5:9090")])).unwrap();
+    assert_eq!(moved.metrics_bind.as_deref(), Some("10.0.0.5:9090"));
+    let file = toml("metrics = true\nmetrics_bind = \"127.0.0.1:9100\"\n");
+    let from_file = Settings::from_sources(Some(file.path()), env(&[])).unwrap();
+    assert_eq!(from_file.metrics_bind.as_deref(), Some("127.0.0.1:9100"));
+    let unset =
+        Settings::from_sources(Some(file.path()), env(&[("LIGHTBOX_METRICS_BIND", "")])).unwrap();
+    assert_eq!(unset.metrics_bind, None, "an empty value unsets the file's");
+    let named_in_file = toml("metrics_bind = \"nowhere\"\n");
+    let message = error(Some(named_in_file.path()), &[]);
+    assert!(message.starts_with("metrics_bind (in "), "{message}");
 }
 
 #[test]

@@ -84,6 +84,7 @@ impl Settings {
             check_endpoint(endpoint).map_err(|m| bad("aws_endpoint_url", m))?;
         }
         check_bind(&self.bind).map_err(|m| bad("bind", m))?;
+        self.check_metrics_bind(&bad)?;
         EnvFilter::try_new(&self.log).map_err(|e| bad("log", e.to_string()))?;
         let limits = UploadLimits::new(
             self.max_upload_bytes,
@@ -201,6 +202,31 @@ impl Settings {
         Ok(Authentication::Jwt(Arc::new(JwtVerifier::new(
             key, &options,
         ))))
+    }
+
+    /// A separate metrics address is a valid `host:port`, other than the API's, and only set
+    /// when metrics are on: a set address with metrics off is a contradiction worth stopping for.
+    fn check_metrics_bind(
+        &self,
+        bad: &dyn Fn(&str, String) -> ConfigError,
+    ) -> Result<(), ConfigError> {
+        let Some(address) = &self.metrics_bind else {
+            return Ok(());
+        };
+        if !self.metrics {
+            return Err(bad(
+                "metrics_bind",
+                "is set, but metrics are off (LIGHTBOX_METRICS=false)".to_owned(),
+            ));
+        }
+        check_bind(address).map_err(|m| bad("metrics_bind", m))?;
+        if address.trim() == self.bind.trim() && !address.trim().ends_with(":0") {
+            return Err(bad(
+                "metrics_bind",
+                format!("must differ from LIGHTBOX_BIND ({})", self.bind),
+            ));
+        }
+        Ok(())
     }
 
     fn check_jwt(&self, bad: &dyn Fn(&str, String) -> ConfigError) -> Result<(), ConfigError> {

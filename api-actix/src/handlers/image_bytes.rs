@@ -50,7 +50,7 @@ pub async fn image_bytes(
 ) -> Result<HttpResponse, ApiError> {
     let disposition = disposition(&QueryPairs::of(&request))?;
     let image = state.service.image_for(caller.id(), &id.0).await?;
-    serve_bytes(&state.service, &request, &image, disposition).await
+    serve_bytes(&state, &request, &image, disposition).await
 }
 
 /// An image's stored bytes through a signed, expiring link (what `url` points to).
@@ -92,7 +92,7 @@ pub async fn signed_content(
         .open_signed(id.0, expires, query.first("signature"))
         .await?;
     let disposition = disposition(&query)?;
-    serve_bytes(&state.service, &request, &image, disposition).await
+    serve_bytes(&state, &request, &image, disposition).await
 }
 
 /// `?download=true` (or `1`, or a bare `download`) asks for an attachment.

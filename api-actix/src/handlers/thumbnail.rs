@@ -48,7 +48,12 @@ pub async fn thumbnail(
 ) -> Result<HttpResponse, ApiError> {
     let preset = preset(&QueryPairs::of(&request))?;
     let thumbnail = state.service.thumbnail(caller.id(), &id.0, preset).await?;
-    serve_thumbnail(&request, thumbnail, preset)
+    serve_thumbnail(
+        &request,
+        thumbnail,
+        preset,
+        &state.metrics.bytes.served_thumbnail,
+    )
 }
 
 /// `size`, parsed and rounded up to a preset; absent means the default preset.

@@ -1,7 +1,8 @@
 //! Serving an image's stored bytes and its thumbnails: validators and caching headers, `304` for
 //! a matching `If-None-Match`, one `Range` (`206`/`416`), and `HEAD`. Original bytes stream from
 //! the store with their exact length (a `HEAD` does not even open the blob); a thumbnail is small
-//! and already in memory, and is served from there.
+//! and already in memory, and is served from there. Both count the body bytes they send in the
+//! `lightbox_served_bytes_total` metric.
 
 use std::convert::Infallible;
 use std::time::SystemTime;
@@ -16,13 +17,14 @@ use lightbox_domain::image::ImageRecord;
 use lightbox_domain::range::{ByteRange, RangeOutcome, RangeRequest};
 use lightbox_domain::thumbnail::ThumbnailPreset;
 use lightbox_domain::visibility::Visibility;
-use lightbox_ports::ImageService;
 use lightbox_ports::use_cases::{ReadError, ThumbnailBytes};
+use prometheus_client::metrics::counter::Counter;
 
 use super::conditional::{if_none_match_matches, if_range_allows, not_modified_since};
 use super::content_disposition::{Disposition, content_disposition};
 use super::security_headers::IMAGE_CONTENT_SECURITY_POLICY;
 use crate::problem::ApiError;
+use crate::state::AppState;
 
 /// The validators and caching headers of an image's bytes.
 struct Representation {
@@ -107,7 +109,7 @@ impl Representation {
 /// # Errors
 /// `416` for a range outside the image; `404` when the bytes vanished meanwhile; storage errors.
 pub async fn serve_bytes(
-    service: &ImageService,
+    state: &AppState,
     request: &HttpRequest,
     image: &ImageRecord,
     disposition: Disposition,
@@ -135,13 +137,23 @@ pub async fn serve_bytes(
         return Ok(builder.body(SizedStream::new(length, nothing)));
     }
 
-    let opened = service.open_bytes(image, range).await?;
+    let opened = state.service.open_bytes(image, range).await?;
     set_range(&mut builder, opened.range, size);
     let id = image.id;
-    let body = opened.content.stream.inspect_err(move |error| {
-        // The status line is already sent; the client sees a truncated body and the log says why.
-        tracing::error!(%id, error = %error, "reading stored bytes failed mid-response");
-    });
+    let served = state.metrics.bytes.served_original.clone();
+    // Counted as each chunk is handed to the connection, so a download cut short counts only
+    // what was sent.
+    let body = opened
+        .content
+        .stream
+        .inspect_ok(move |chunk| {
+            served.inc_by(chunk.len() as u64);
+        })
+        .inspect_err(move |error| {
+            // The status line is already sent; the client sees a truncated body and the log
+            // says why.
+            tracing::error!(%id, error = %error, "reading stored bytes failed mid-response");
+        });
     Ok(builder.body(SizedStream::new(opened.content.length, body.boxed())))
 }
 
@@ -153,6 +165,7 @@ pub fn serve_thumbnail(
     request: &HttpRequest,
     thumbnail: ThumbnailBytes,
     preset: ThumbnailPreset,
+    bytes_served: &Counter,
 ) -> Result<HttpResponse, ApiError> {
     let image = &thumbnail.image;
     let representation = Representation::of(image, thumbnail.sha256.to_hex());
@@ -181,6 +194,8 @@ pub fn serve_thumbnail(
         let nothing = stream::empty::<Result<Bytes, Infallible>>();
         return Ok(builder.body(SizedStream::new(body.len() as u64, nothing)));
     }
+    // Small and whole in memory: counted when handed over rather than chunk by chunk.
+    bytes_served.inc_by(body.len() as u64);
     Ok(builder.body(body))
 }
 

@@ -249,6 +249,11 @@ impl Caller {
         self.call(Method::GET, "/api/v1/openapi.json").await
     }
 
+    /// `GET /metrics`.
+    pub async fn get_metrics(&self) -> Response {
+        self.call(Method::GET, "/metrics").await
+    }
+
     /// `GET /docs`.
     pub async fn get_docs(&self) -> Response {
         self.call(Method::GET, "/docs").await

@@ -4,6 +4,7 @@ mod app;
 mod caller;
 mod content_url;
 mod exif;
+mod exposition;
 mod failures;
 mod files;
 pub mod fixtures;
@@ -34,6 +35,7 @@ pub use exif::{
     SECRET_TEXT, exif_fields, jpeg_orientation, jpeg_with_metadata, jpeg_with_orientation,
     png_with_text_chunk,
 };
+pub use exposition::Scrape;
 pub use failures::Failures;
 pub use files::files_under;
 pub use flows::{

@@ -121,6 +121,13 @@ pub async fn upload_image(
         }
     };
     let outcome = state.service.commit_upload(staged, upload).await?;
+    if !outcome.replayed {
+        state
+            .metrics
+            .bytes
+            .uploaded
+            .inc_by(outcome.image.content.size_bytes);
+    }
     let base = base_url(&request, state.public_url.as_deref());
     let resource = image_resource(&state.service, &outcome.image, &base).await;
     Ok(HttpResponse::Created()
