@@ -44,7 +44,7 @@ async function signIn(session) {
 function limitsText(me) {
   const mib = (me.limits.max_upload_bytes / (1024 * 1024)).toFixed(0);
   const types = me.limits.accepted_types.map((type) => type.replace("image/", "").toUpperCase());
-  return `${types.join(", ")} up to ${mib} MiB each. You store ${me.usage.images} image(s).`;
+  return `${types.join(", ")} up to ${mib} MiB each.`;
 }
 
 function start(session, me) {

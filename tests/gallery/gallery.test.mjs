@@ -152,17 +152,33 @@ async function waitForThumbnails(page, count) {
 }
 
 async function noHorizontalOverflow(page, what) {
-  const widths = await page.evaluate(() => ({
-    scroll: document.documentElement.scrollWidth,
-    client: document.documentElement.clientWidth,
-  }));
-  check(widths.scroll <= widths.client, `${what}: the page scrolls sideways (${widths.scroll} px wide in ${widths.client} px)`);
+  const found = await page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const sticking = [];
+    for (const element of document.querySelectorAll("body *")) {
+      const box = element.getBoundingClientRect();
+      if (box.width > 0 && (box.left < -1 || box.right > width + 1)) {
+        sticking.push(`${element.tagName.toLowerCase()}${element.id ? "#" + element.id : ""}.${element.className}: ${Math.round(box.left)}..${Math.round(box.right)}`);
+      }
+    }
+    return { scroll: document.documentElement.scrollWidth, width, sticking: sticking.slice(0, 5) };
+  });
+  check(found.scroll <= found.width, `${what}: the page scrolls sideways (${found.scroll} px wide in ${found.width} px)`);
+  check(found.sticking.length === 0, `${what}: elements stick out of the screen: ${found.sticking.join("; ")}`);
 }
 
 async function screenshot(page, name) {
   const path = join(ARTIFACTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** Sets the tags new uploads get (in the drop zone's options, folded away at first). */
+async function uploadTags(page, tags) {
+  if (!(await page.$eval(".upload-options", (details) => details.open))) {
+    await page.click(".upload-options summary");
+  }
+  await page.fill("#upload-tags", tags);
 }
 
 async function filter(page, tag, title) {
@@ -221,17 +237,21 @@ async function main() {
       await page.waitForFunction(() => /No images yet/.test(document.getElementById("grid-status").textContent));
     }],
     ["two files from the picker upload with progress and appear with thumbnails", async () => {
-      await page.fill("#upload-tags", "beach, Summer");
+      await uploadTags(page, "beach, Summer");
       await page.setInputFiles("#file-input", [files.sunset, files.sunrise]);
       await page.waitForSelector("#uploads progress", { state: "attached" });
       await waitForGrid(page, ["sunset-beach", "sunrise-beach"], "the grid after two uploads");
       await waitForThumbnails(page, 2);
+      const painted = await page.$$eval("#grid canvas.placeholder", (canvases) =>
+        canvases.map((canvas) => canvas.getContext("2d").getImageData(16, 16, 1, 1).data[3]),
+      );
+      equal(painted, [255, 255], "blurhash placeholders painted under the thumbnails");
       const stored = await me.list();
       equal(stored.map((i) => i.title).sort(), ["sunrise-beach", "sunset-beach"], "titles in the API");
       equal(stored[0].tags, ["beach", "summer"], "tags in the API");
     }],
     ["a dropped file uploads and appears", async () => {
-      await page.fill("#upload-tags", "city");
+      await uploadTags(page, "city");
       const dataTransfer = await page.evaluateHandle(({ name, mimeType, base64 }) => {
         const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
         const transfer = new DataTransfer();
