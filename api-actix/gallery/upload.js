@@ -108,6 +108,9 @@ export function wireDropZone(zone, input, uploader) {
     });
   }
   zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  // A file dropped beside the zone would make the browser leave the page to show it.
+  window.addEventListener("dragover", (event) => event.preventDefault());
+  window.addEventListener("drop", (event) => event.preventDefault());
   zone.addEventListener("drop", (event) => {
     event.preventDefault();
     zone.classList.remove("dragging");
