@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 mod docs;
 pub mod extract;
+mod gallery;
 mod handlers;
 mod http;
 pub mod maintenance;

@@ -1,9 +1,10 @@
-//! The route table: every path of the contract, its methods, and a `405` with `Allow` for the
-//! others. Unknown paths fall to the app's default service (`404`).
+//! The route table: the web gallery and every path of the contract, its methods, and a `405`
+//! with `Allow` for the others. Unknown paths fall to the app's default service (`404`).
 
 use actix_web::{HttpResponse, Resource, web};
 
 use crate::docs::{docs_asset, docs_redirect};
+use crate::gallery::{gallery_asset, gallery_page};
 use crate::handlers::{delete, health, image_bytes, list, me, metadata, thumbnail, update, upload};
 use crate::openapi::openapi_json;
 use crate::problem::{ApiError, ErrorCode};
@@ -11,6 +12,16 @@ use crate::problem::{ApiError, ErrorCode};
 /// Registers every route.
 pub fn configure(config: &mut web::ServiceConfig) {
     config
+        .service(
+            resource("/", &["GET", "HEAD"])
+                .route(web::get().to(gallery_page))
+                .route(web::head().to(gallery_page)),
+        )
+        .service(
+            resource("/gallery/{name}", &["GET", "HEAD"])
+                .route(web::get().to(gallery_asset))
+                .route(web::head().to(gallery_asset)),
+        )
         .service(resource("/health", &["GET"]).route(web::get().to(health::health)))
         .service(resource("/ready", &["GET"]).route(web::get().to(health::ready)))
         .service(resource("/api/v1/openapi.json", &["GET"]).route(web::get().to(openapi_json)))

@@ -17,6 +17,7 @@ mod cross_user;
 mod delete;
 mod docs;
 mod faults;
+mod gallery;
 mod identity;
 mod identity_jwt;
 mod identity_jwt_keys;

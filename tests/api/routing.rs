@@ -8,7 +8,10 @@ use crate::helpers::{Caller, Failures, served, spawn_app, unknown_id};
 async fn assert_not_found_routes(caller: &Caller, who: &str) {
     let id = unknown_id();
     let paths = [
-        "/".to_owned(),
+        // `/` is the web gallery; beside it, nothing.
+        "/index.html".to_owned(),
+        "/gallery".to_owned(),
+        "/gallery/nope.js".to_owned(),
         "/nope".to_owned(),
         "/api".to_owned(),
         "/api/v1/nope".to_owned(),
@@ -55,6 +58,8 @@ async fn assert_wrong_methods(caller: &Caller, who: &str) {
         (Method::POST, "/ready".to_owned(), &["GET"]),
         (Method::DELETE, "/api/v1/openapi.json".to_owned(), &["GET"]),
         (Method::POST, "/metrics".to_owned(), &["GET"]),
+        (Method::POST, "/".to_owned(), &["GET", "HEAD"]),
+        (Method::PUT, "/gallery/app.js".to_owned(), &["GET", "HEAD"]),
     ];
     let mut failures = Failures::new();
     for (method, path, allowed) in cases {

@@ -1,5 +1,6 @@
-//! The security headers every answer carries, and the three content security policies: one for
-//! stored image bytes, one for the `/docs` page, and a default that lets nothing load or run.
+//! The security headers every answer carries, and the four content security policies: one for
+//! stored image bytes, one for the `/docs` page, one for the web gallery at `/`, and a default
+//! that lets nothing load or run.
 //!
 //! Browsers are the risk: a user's upload is served from the API's own origin, so a file a
 //! browser could be talked into rendering as a page (a polyglot, an HTML or SVG slipped past a
@@ -20,12 +21,20 @@ pub const DOCS_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src '
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; \
      connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
+/// The web gallery (`/` and `/gallery/...`): its script and styles come from lightbox itself and
+/// none of them inline; thumbnails and images are fetched with the caller's identity and shown
+/// through `blob:` URLs (an `<img>` cannot send the identity headers), the favicon is an empty
+/// `data:` URL, and its only network peer is the API on the same origin.
+pub const GALLERY_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; \
+     style-src 'self'; img-src 'self' blob: data:; connect-src 'self'; base-uri 'none'; \
+     form-action 'none'; frame-ancestors 'none'";
+
 /// Every other answer (JSON, problems, redirects): none of it is a page, so nothing may load,
 /// run or frame it.
 pub const DEFAULT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Middleware adding the security headers to every answer that has not set them itself (image
-/// bytes and `/docs` set their own policy): `X-Content-Type-Options: nosniff`,
+/// bytes, `/docs` and the gallery set their own policy): `X-Content-Type-Options: nosniff`,
 /// `Referrer-Policy: no-referrer` (signed links carry their signature in the query), and the
 /// default policy.
 pub fn security_headers() -> DefaultHeaders {
