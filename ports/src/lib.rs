@@ -28,6 +28,7 @@ pub use deadline::{DeadlineBlobStore, DeadlineImageRepository};
 pub use failure::{BLOB_STORE, BackendFailure, BoxError, METADATA_DATABASE};
 pub use image_processor::{Analysis, ImageProcessor, ProcessError, Thumbnail};
 pub use image_repository::{
-    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+    CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
+    SweepPosition, Usage,
 };
 pub use use_cases::{ImageService, ServiceSettings};
