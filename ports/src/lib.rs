@@ -14,6 +14,7 @@ pub mod failure;
 pub mod image_processor;
 pub mod image_repository;
 pub mod maintenance;
+pub mod migration;
 pub mod stored_image;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
