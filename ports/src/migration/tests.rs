@@ -8,9 +8,10 @@ use lightbox_domain::visibility::Visibility;
 use sha2::{Digest, Sha256};
 
 use super::{ImageMigrationError, Migration, MigrationOptions, MigrationReport, Store};
+use crate::blob_store::BlobContent;
 use crate::blob_store::{BlobKey, ListedObject, MockBlobStore};
 use crate::image_repository::{ImportOutcome, MockImageRepository, SweepPage};
-use crate::use_cases::tests::support::{alice, content_of, drain, now, record};
+use crate::use_cases::tests::support::{alice, drain, now, record};
 
 const ORIGINAL: &[u8] = b"the original's bytes";
 const THUMBNAIL: &[u8] = b"a thumbnail";
@@ -21,6 +22,15 @@ fn migrating_record() -> ImageRecord {
     record.content.size_bytes = ORIGINAL.len() as u64;
     record.content.sha256 = Sha256Digest::from_bytes(Sha256::digest(ORIGINAL).into());
     record
+}
+
+/// An object holding `bytes`, readable at once. (The shared `content_of` yields to tokio, which
+/// never runs while a mocked put drains the body with `block_on`.)
+fn ready_content(bytes: &'static [u8]) -> BlobContent {
+    BlobContent {
+        stream: futures::stream::once(async move { Ok(bytes::Bytes::from_static(bytes)) }).boxed(),
+        length: bytes.len() as u64,
+    }
 }
 
 /// A source holding `record` with `original` as its original's bytes, a thumbnail, and a
@@ -61,7 +71,7 @@ fn source(record: &ImageRecord, original: &'static [u8]) -> Store {
         } else {
             THUMBNAIL
         };
-        Ok(content_of(bytes.to_vec()))
+        Ok(ready_content(bytes))
     });
     Store {
         blobs: Arc::new(blobs),
