@@ -151,9 +151,9 @@ fn endpoint(settings: &Settings) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn local(dir: &str) -> Settings {
+    fn local(dir: &Path) -> Settings {
         Settings {
-            data_dir: PathBuf::from(dir),
+            data_dir: dir.to_path_buf(),
             ..Settings::default()
         }
     }
@@ -170,15 +170,19 @@ mod tests {
 
     #[test]
     fn a_store_is_never_migrated_onto_itself() {
-        assert!(same_store(&local("/tmp/a"), &local("/tmp/b/../a")).is_some());
-        assert!(same_store(&local("/tmp/a"), &local("/tmp/b")).is_none());
+        let root = tempfile::tempdir().unwrap();
+        let (a, b) = (root.path().join("a"), root.path().join("b"));
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::create_dir_all(&b).unwrap();
+        assert!(same_store(&local(&a), &local(&b.join("../a"))).is_some());
+        assert!(same_store(&local(&a), &local(&b)).is_none());
         assert!(same_store(&aws("b", "t"), &aws("b", "other")).is_some());
         assert!(same_store(&aws("b", "t"), &aws("other", "t")).is_some());
         assert!(same_store(&aws("b", "t"), &aws("c", "u")).is_none());
         let mut elsewhere = aws("b", "t");
         elsewhere.aws_endpoint_url = Some("http://127.0.0.1:2".to_owned());
         assert!(same_store(&aws("b", "t"), &elsewhere).is_none());
-        assert!(same_store(&local("/tmp/a"), &aws("b", "t")).is_none());
+        assert!(same_store(&local(&a), &aws("b", "t")).is_none());
     }
 
     #[test]
