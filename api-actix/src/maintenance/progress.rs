@@ -147,7 +147,7 @@ impl Progress {
                     } else {
                         "unknown".to_owned()
                     };
-                    let percent = if total == 0 { 100 } else { done * 100 / total };
+                    let percent = (done * 100).checked_div(total).unwrap_or(100);
                     format!(
                         "{pass}: {done}/{total} {unit} ({percent} %), {detail}; {rate:.1} {unit}/s, \
                          eta {eta} ({seconds} s)"

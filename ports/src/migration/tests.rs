@@ -79,12 +79,15 @@ fn source(record: &ImageRecord, original: &'static [u8]) -> Store {
     }
 }
 
+/// Every put a destination received: its key, and the bytes its body gave or its error.
+type Puts = Arc<Mutex<Vec<(String, Result<Vec<u8>, String>)>>>;
+
 /// A destination holding `existing` (or nothing) under the record's id; a store that is never
 /// written to unless `writes` says how many puts to expect, each of which is recorded.
 struct Destination {
     repository: MockImageRepository,
     blobs: MockBlobStore,
-    stored: Arc<Mutex<Vec<(String, Result<Vec<u8>, String>)>>>,
+    stored: Puts,
 }
 
 fn destination(existing: Option<ImageRecord>) -> Destination {
@@ -133,7 +136,7 @@ impl Destination {
         self
     }
 
-    fn store(self) -> (Store, Arc<Mutex<Vec<(String, Result<Vec<u8>, String>)>>>) {
+    fn store(self) -> (Store, Puts) {
         let store = Store {
             blobs: Arc::new(self.blobs),
             repository: Arc::new(self.repository),

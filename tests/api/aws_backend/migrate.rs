@@ -62,7 +62,7 @@ async fn a_migration_local_to_aws_to_local_interrupted_once_keeps_everything() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let committed = record_count(destination.as_ref()).await;
     assert!(
-        committed >= IMAGES / 2 && committed < IMAGES,
+        (IMAGES / 2..IMAGES).contains(&committed),
         "interrupted half-way: {committed}"
     );
 
@@ -154,7 +154,7 @@ async fn fill(dir: &Path) {
 async fn fill_one(app: &TestApp, i: usize) {
     let caller = app.as_user(OWNERS[i % OWNERS.len()]);
     let seed = u32::try_from(i).unwrap();
-    let (bytes, name) = if i % 2 == 0 {
+    let (bytes, name) = if i.is_multiple_of(2) {
         (png_seeded(16 + seed % 9, 12, seed), "shot.png")
     } else {
         (jpeg_seeded(20, 10 + seed % 7, seed), "photo.jpg")
@@ -162,13 +162,20 @@ async fn fill_one(app: &TestApp, i: usize) {
     let mut form = Form::new()
         .file_as(bytes, name, "application/octet-stream")
         .text("tags", &format!("batch{},all", i % 4))
-        .text("visibility", if i % 3 == 0 { "public" } else { "private" });
+        .text(
+            "visibility",
+            if i.is_multiple_of(3) {
+                "public"
+            } else {
+                "private"
+            },
+        );
     if i % 2 == 1 {
         form = form.text("title", &format!("Image {i}"));
     }
     let image = upload_image(&caller, &form).await;
     let id = image["id"].as_str().unwrap();
-    if i % 4 == 0 {
+    if i.is_multiple_of(4) {
         let thumbnail = caller.get_thumbnail(id, &[("size", "64")]).await;
         assert_eq!(thumbnail.status(), 200);
     }
