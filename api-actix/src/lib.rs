@@ -24,4 +24,4 @@ mod state;
 pub mod telemetry;
 
 pub use config::{ConfigError, Settings};
-pub use startup::{Application, Storage, in_memory_app};
+pub use startup::{Application, Storage, in_memory_app, open_backend};

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use lightbox_api::config::ConfigError;
-use lightbox_api::maintenance::{self, GcCommand};
+use lightbox_api::maintenance::{self, GcCommand, MigrateCommand};
 use lightbox_api::{Application, Settings, telemetry};
 
 /// Exit code for a bad setting (as for bad command-line usage).
@@ -16,6 +16,9 @@ const EXIT_BAD_SETTING: u8 = 2;
 
 /// Exit code of a scrub that found missing, corrupt or unreadable images.
 const EXIT_DAMAGE_FOUND: u8 = 3;
+
+/// Exit code of a migration that could not copy some images (the others were copied).
+const EXIT_IMAGES_NOT_COPIED: u8 = 4;
 
 /// lightbox: an image storage service.
 #[derive(Debug, Parser)]
@@ -51,6 +54,21 @@ enum Command {
     /// Read every stored image and check it against its recorded size and SHA-256; report the
     /// missing and corrupt ones (exit code 3), never changing anything.
     Scrub,
+    /// Copy every image (bytes, derived files, metadata with ids, versions and timestamps) from
+    /// one store to another, verifying each original's SHA-256. Resumable: a rerun skips what is
+    /// already there. Each side is a whole configuration file; LIGHTBOX_* variables (but the
+    /// log settings) are not read. Exit code 4 when some images could not be copied.
+    Migrate {
+        /// The configuration (TOML, as for --config) of the store to copy from.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// The configuration of the store to copy into (provisioned beforehand).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+        /// Report what would be copied and skipped; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[actix_web::main]
@@ -71,6 +89,9 @@ async fn main() -> ExitCode {
             collect_garbage(cli.config, command).await
         }
         Command::Scrub => scrub(cli.config).await,
+        Command::Migrate { from, to, dry_run } => {
+            migrate(MigrateCommand { from, to, dry_run }).await
+        }
     }
 }
 
@@ -154,6 +175,31 @@ async fn scrub(config: Option<PathBuf>) -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(EXIT_DAMAGE_FOUND)
+            }
+        }
+        Err(error) => command_failed(&error),
+    }
+}
+
+async fn migrate(command: MigrateCommand) -> ExitCode {
+    // Logs as the source's file says, unless the logging variables say otherwise: they are the
+    // only LIGHTBOX_* variables a migration reads.
+    let logging = std::env::vars()
+        .filter(|(name, _)| maintenance::LOGGING_VARIABLES.contains(&name.as_str()));
+    let log_settings = match Settings::from_sources(Some(&command.from), logging) {
+        Ok(settings) => settings,
+        Err(error) => return bad_setting(&error),
+    };
+    if let Err(error) = telemetry::init(&log_settings.log, log_settings.log_format) {
+        eprintln!("error: {error:#}");
+    }
+    match maintenance::migrate(&command).await {
+        Ok(outcome) => {
+            print!("{}", outcome.summary);
+            if outcome.report.is_complete() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(EXIT_IMAGES_NOT_COPIED)
             }
         }
         Err(error) => command_failed(&error),

@@ -167,8 +167,12 @@ impl Application {
 }
 
 /// The storage the settings choose: the local directory, or S3 + DynamoDB through the AWS SDK's
-/// own credential, region and endpoint chain.
-pub(crate) async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
+/// own credential, region and endpoint chain. Unbounded in time: the server and the commands
+/// put the storage deadlines over it; tools and tests that look into a store use it as it is.
+///
+/// # Errors
+/// The local directory cannot be opened (or its database migrated).
+pub async fn open_backend(settings: &Settings) -> anyhow::Result<Storage> {
     Ok(open_backend_with_census(settings).await?.0)
 }
 

@@ -1,6 +1,7 @@
 //! The real `lightbox` binary: a bad setting stops it with one line naming the setting, jwt mode
 //! serves bearer callers, header mode off loopback is warned about, a 64 MiB upload is refused
-//! early and never buffered, and SIGTERM stops it cleanly.
+//! early and never buffered, SIGTERM stops it cleanly, and `migrate` copies a store with
+//! progress (`binary/migrate.rs`).
 //!
 //! Only the standard library is used (raw `TcpStream`s and threads), plus the crate's own
 //! jsonwebtoken to sign a token, so that this file needs no dev-dependency of its crate beyond
@@ -18,6 +19,9 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
+
+#[path = "binary/migrate.rs"]
+mod migrate;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_lightbox");
 const SIGNING_KEY: &str = "binary-tests: a fixed signing key of 32+ bytes";

@@ -196,11 +196,11 @@ pub async fn fill(data_dir: &Path, owner: &str, count: u64, seed: u64) -> Result
         ids.push(record.id);
         batch.push(record);
         if batch.len() == BATCH {
-            repository.import(&batch).await?;
+            repository.import_batch(&batch).await?;
             batch.clear();
         }
     }
-    repository.import(&batch).await?;
+    repository.import_batch(&batch).await?;
     repository.close().await;
     Ok(Filled {
         ids,

@@ -11,6 +11,8 @@
 //!   strictly after the query's position;
 //! - visit every record exactly once over a whole `sweep` (the operator's passes over the whole
 //!   store: scrub, migration), records created or deleted meanwhile aside;
+//! - `import` a record exactly as given, with every index derived from it (tags, usage), and
+//!   never overwrite a different record with the same id;
 //! - translate backend-specific errors into [`RepoError`], keeping the cause for logs.
 
 use std::collections::HashSet;
@@ -59,6 +61,18 @@ pub enum CreateOutcome {
         /// The owner's usage at the time.
         usage: Usage,
     },
+}
+
+/// What [`ImageRepository::import`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ImportOutcome {
+    /// The record was stored, as given.
+    Inserted,
+    /// An identical record (every field equal) was already stored: nothing changed. A rerun of
+    /// an interrupted migration meets these.
+    AlreadyPresent,
+    /// A different record with the same id is stored: nothing changed. This is the stored one.
+    Conflict(Box<ImageRecord>),
 }
 
 /// Where a [`ImageRepository::sweep`] stopped: opaque, made and read by the repository alone.
@@ -136,6 +150,17 @@ pub trait ImageRepository: Send + Sync + 'static {
         claim: Option<IdempotencyClaim>,
         quota: Quota,
     ) -> Result<CreateOutcome, RepoError>;
+
+    /// Stores `image` exactly as given (id, owner, version, timestamps, digest, blurhash...) with
+    /// every index derived from it (its tags, its owner's usage), in one atomic write, unless a
+    /// record with its id exists. For moving records between stores (`lightbox migrate`): no
+    /// idempotency claim and no quota apply, so a migration never refuses an owner's images for
+    /// being over the destination's quota.
+    ///
+    /// # Errors
+    /// [`RepoError::InsufficientStorage`]; [`RepoError::Unavailable`] (which, from a write,
+    /// means "maybe stored": a retry answers `AlreadyPresent` if it was).
+    async fn import(&self, image: &ImageRecord) -> Result<ImportOutcome, RepoError>;
 
     /// The record with this id, if any.
     ///

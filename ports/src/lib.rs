@@ -15,6 +15,7 @@ pub mod image_census;
 pub mod image_processor;
 pub mod image_repository;
 pub mod maintenance;
+pub mod migration;
 pub mod stored_image;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -30,6 +31,7 @@ pub use failure::{BLOB_STORE, BackendFailure, BoxError, METADATA_DATABASE};
 pub use image_census::ImageCensus;
 pub use image_processor::{Analysis, ImageProcessor, ProcessError, Thumbnail};
 pub use image_repository::{
-    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+    CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
+    SweepPosition, Usage,
 };
 pub use use_cases::{ImageService, ServiceSettings};

@@ -13,6 +13,7 @@
 mod batch;
 mod claims;
 mod errors;
+mod import;
 
 pub use errors::BACKEND_NAME;
 mod item;
@@ -38,7 +39,8 @@ use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::listing::ListQuery;
 use lightbox_domain::quota::Quota;
 use lightbox_ports::{
-    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+    CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
+    SweepPosition, Usage,
 };
 
 /// An [`ImageRepository`] on one DynamoDB table, which must exist with its indexes (see
@@ -65,6 +67,10 @@ impl ImageRepository for DynamoImageRepository {
         quota: Quota,
     ) -> Result<CreateOutcome, RepoError> {
         self.create_image(image, claim.as_ref(), quota).await
+    }
+
+    async fn import(&self, image: &ImageRecord) -> Result<ImportOutcome, RepoError> {
+        self.import_image(image).await
     }
 
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {

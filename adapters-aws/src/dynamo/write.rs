@@ -27,17 +27,17 @@ use super::schema::PK;
 
 /// Attempts of one write before giving up on repeated conflicts (or on a claim that keeps
 /// expiring under it).
-const ATTEMPTS: u32 = 8;
+pub(super) const ATTEMPTS: u32 = 8;
 
 /// A short, growing, jittered pause before retrying a conflicting transaction.
-async fn back_off(attempt: u32) {
+pub(super) async fn back_off(attempt: u32) {
     let base = 10u64 << attempt.min(6);
     // The last byte of a UUIDv7 is random: jitter without a random-number crate.
     let jitter = u64::from(uuid::Uuid::now_v7().as_bytes()[15]) % base.max(1);
     tokio::time::sleep(Duration::from_millis(base + jitter)).await;
 }
 
-fn gave_up(what: &str) -> RepoError {
+pub(super) fn gave_up(what: &str) -> RepoError {
     RepoError::unavailable(Cause(format!(
         "{what}: still conflicting with concurrent writes after {ATTEMPTS} attempts"
     )))
@@ -220,7 +220,7 @@ impl DynamoImageRepository {
     }
 
     /// Runs one transaction: `None` when it committed, the cancellation reasons otherwise.
-    async fn transact(
+    pub(super) async fn transact(
         &self,
         items: Vec<TransactWriteItem>,
     ) -> Result<Option<Vec<Reason>>, RepoError> {
@@ -249,7 +249,7 @@ impl DynamoImageRepository {
     }
 }
 
-fn put_item(
+pub(super) fn put_item(
     builder: aws_sdk_dynamodb::types::builders::PutBuilder,
 ) -> Result<TransactWriteItem, RepoError> {
     let put = builder.build().map_err(RepoError::unavailable)?;

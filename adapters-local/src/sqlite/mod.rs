@@ -26,7 +26,8 @@ use lightbox_domain::listing::ListQuery;
 use lightbox_domain::quota::Quota;
 use lightbox_ports::failure::Cause;
 use lightbox_ports::{
-    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+    CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
+    SweepPosition, Usage,
 };
 use sqlx::SqlitePool;
 
@@ -77,7 +78,7 @@ impl SqliteImageRepository {
     /// # Errors
     /// [`RepoError::AlreadyExists`] when an id is taken (nothing is stored);
     /// [`RepoError::InsufficientStorage`]; [`RepoError::Unavailable`].
-    pub async fn import(&self, images: &[ImageRecord]) -> Result<(), RepoError> {
+    pub async fn import_batch(&self, images: &[ImageRecord]) -> Result<(), RepoError> {
         write::import(&self.pool, images).await
     }
 
@@ -96,6 +97,10 @@ impl ImageRepository for SqliteImageRepository {
         quota: Quota,
     ) -> Result<CreateOutcome, RepoError> {
         write::create(&self.pool, image, claim.as_ref(), quota).await
+    }
+
+    async fn import(&self, image: &ImageRecord) -> Result<ImportOutcome, RepoError> {
+        write::import_one(&self.pool, image).await
     }
 
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {

@@ -17,14 +17,18 @@ use lightbox_ports::stored_image::Corrupt;
 
 use super::stored::TaggedRow;
 
-pub(super) async fn get(pool: &SqlitePool, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {
+/// The record with this id, read through `executor` (the pool, or a transaction that must see it).
+pub(super) async fn get<'c>(
+    executor: impl sqlx::Executor<'c, Database = Sqlite>,
+    id: &ImageId,
+) -> Result<Option<ImageRecord>, RepoError> {
     let row: Option<TaggedRow> = sqlx::query_as(concat!(
         "SELECT ",
         image_columns!(),
         " FROM images AS i WHERE i.id = ?"
     ))
     .bind(*id.as_uuid())
-    .fetch_optional(pool)
+    .fetch_optional(executor)
     .await
     .map_err(from_sqlx)?;
     row.map(into_record).transpose()

@@ -9,7 +9,8 @@ use lightbox_domain::blurhash::Blurhash;
 use lightbox_domain::ids::ImageId;
 use lightbox_domain::image::{ImageRecord, Version};
 use lightbox_domain::quota::Quota;
-use lightbox_ports::{CreateOutcome, IdempotencyClaim, RepoError};
+use lightbox_ports::failure::Cause;
+use lightbox_ports::{CreateOutcome, IdempotencyClaim, ImportOutcome, RepoError};
 use sqlx::{SqliteConnection, SqlitePool};
 
 use super::errors::{from_sqlx, is_unique_violation};
@@ -72,6 +73,43 @@ pub(super) async fn import(pool: &SqlitePool, images: &[ImageRecord]) -> Result<
     }
     transaction.commit().await.map_err(from_sqlx)?;
     Ok(())
+}
+
+/// Stores one record as given, unless its id is taken: then says whether the stored record is
+/// the same one (a rerun of a migration) or another. Usage needs nothing more: it is counted
+/// from the `images` rows themselves.
+pub(super) async fn import_one(
+    pool: &SqlitePool,
+    image: &ImageRecord,
+) -> Result<ImportOutcome, RepoError> {
+    let stored = ImageRow::from_record(image)?;
+    let mut transaction = pool
+        .begin_with("BEGIN IMMEDIATE")
+        .await
+        .map_err(from_sqlx)?;
+    match insert_image(&mut transaction, &stored).await {
+        Ok(()) => {}
+        Err(RepoError::AlreadyExists) => {
+            // Read under the same write lock, so the record compared is the one that collided.
+            let existing = read::get(&mut *transaction, &image.id).await?;
+            transaction.commit().await.map_err(from_sqlx)?;
+            return Ok(match existing {
+                Some(existing) if existing == *image => ImportOutcome::AlreadyPresent,
+                Some(existing) => ImportOutcome::Conflict(Box::new(existing)),
+                // The write lock is held: a row that collided cannot have gone since.
+                None => {
+                    return Err(RepoError::unavailable(Cause(format!(
+                        "importing image {}: the id collided but no record reads back",
+                        image.id
+                    ))));
+                }
+            });
+        }
+        Err(other) => return Err(other),
+    }
+    insert_tags(&mut transaction, &stored).await?;
+    transaction.commit().await.map_err(from_sqlx)?;
+    Ok(ImportOutcome::Inserted)
 }
 
 pub(super) async fn update(

@@ -57,7 +57,7 @@ async fn imported_records_read_back_exactly_and_list_by_tag_and_title() {
         record(&owner, "Sunrise", "beach", 1),
         record(&owner, "Sunset again", "sunset", 2),
     ];
-    repository.import(&images).await.unwrap();
+    repository.import_batch(&images).await.unwrap();
 
     for image in &images {
         assert_eq!(
@@ -91,13 +91,13 @@ async fn a_taken_id_stores_nothing_of_the_batch() {
     let owner = OwnerId::parse("import-owner").unwrap();
     let first = record(&owner, "First", "a", 0);
     repository
-        .import(std::slice::from_ref(&first))
+        .import_batch(std::slice::from_ref(&first))
         .await
         .unwrap();
 
     let fresh = record(&owner, "Fresh", "b", 1);
     let error = repository
-        .import(&[fresh.clone(), first.clone()])
+        .import_batch(&[fresh.clone(), first.clone()])
         .await
         .unwrap_err();
     assert!(matches!(error, RepoError::AlreadyExists), "{error:?}");
@@ -113,7 +113,7 @@ async fn a_listing_by_tag_sees_the_title_and_visibility_as_updated() {
     let owner = OwnerId::parse("import-owner").unwrap();
     let image = record(&owner, "Harbour at dawn", "sea", 0);
     repository
-        .import(std::slice::from_ref(&image))
+        .import_batch(std::slice::from_ref(&image))
         .await
         .unwrap();
     let listed = async |title: &str, visibility: Option<Visibility>| -> usize {

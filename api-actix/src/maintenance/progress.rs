@@ -58,6 +58,20 @@ impl Progress {
         })
     }
 
+    /// Progress through a known number of items, with their rate and the time left.
+    pub(super) fn transfer(pass: &'static str, unit: &'static str) -> Self {
+        Self::new(pass, unit, || {
+            let bar = ProgressBar::new(0);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{prefix} [{bar:30}] {pos}/{len} {msg} ({per_sec}, {elapsed}, eta {eta})",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        })
+    }
+
     fn new(pass: &'static str, unit: &'static str, bar: impl FnOnce() -> ProgressBar) -> Self {
         let display = if std::io::stderr().is_terminal() {
             let bar = bar();
@@ -110,11 +124,58 @@ impl Progress {
         }
     }
 
+    /// `done` of `total` items, with `detail` (what became of them) after the count. On a plain
+    /// stream the first and the last call always print, so that even a short run shows one.
+    pub(super) fn transfer_to(&self, done: u64, total: u64, detail: &str) {
+        let Self { pass, unit, .. } = self;
+        match &self.display {
+            Display::Terminal(bar) => {
+                bar.set_length(total.max(done));
+                bar.set_position(done);
+                bar.set_message(format!("{unit}, {detail}"));
+            }
+            Display::Plain { started, .. } => {
+                let elapsed = started.elapsed().as_secs_f64();
+                let line = move |seconds: u64| {
+                    let rate = if elapsed > 0.0 {
+                        done as f64 / elapsed
+                    } else {
+                        0.0
+                    };
+                    let eta = if rate > 0.0 {
+                        format!("{:.0} s", total.saturating_sub(done) as f64 / rate)
+                    } else {
+                        "unknown".to_owned()
+                    };
+                    let percent = (done * 100).checked_div(total).unwrap_or(100);
+                    format!(
+                        "{pass}: {done}/{total} {unit} ({percent} %), {detail}; {rate:.1} {unit}/s, \
+                         eta {eta} ({seconds} s)"
+                    )
+                };
+                if done == 0 || done >= total {
+                    self.plain_line_now(line);
+                } else {
+                    self.plain_line(line);
+                }
+            }
+        }
+    }
+
     /// Clears the bar; the caller prints the summary.
     pub(super) fn finish(&self) {
         if let Display::Terminal(bar) = &self.display {
             bar.finish_and_clear();
         }
+    }
+
+    /// Prints a line made by `line(elapsed seconds)` whatever the time of the last one.
+    fn plain_line_now(&self, line: impl FnOnce(u64) -> String) {
+        let Display::Plain { started, last_line } = &self.display else {
+            return;
+        };
+        *last_line.lock().unwrap_or_else(PoisonError::into_inner) = Instant::now();
+        eprintln!("{}", line(started.elapsed().as_secs()));
     }
 
     /// Prints a line made by `line(elapsed seconds)` when the last one is old enough.

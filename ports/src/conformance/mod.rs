@@ -14,6 +14,7 @@ mod blob_listing;
 mod blob_store;
 mod fixtures;
 mod idempotency;
+mod imports;
 mod listing;
 mod quota;
 mod records;
@@ -31,6 +32,10 @@ pub use blob_store::{
 pub use idempotency::{
     concurrent_creates_with_one_claim_store_one_image, expired_claim_is_replaced,
     idempotency_claims, replay_returns_the_record_as_created,
+};
+pub use imports::{
+    import_never_overwrites, import_stores_the_record_exactly_as_given,
+    imported_records_are_listed_and_counted, imports,
 };
 pub use listing::{
     create_images, list_filters_select_exactly_the_matching_images,
@@ -61,6 +66,7 @@ pub async fn image_repository_conformance(repository: &dyn ImageRepository) {
     delete_is_conditional(repository).await;
     set_blurhash_fills_only_a_missing_placeholder(repository).await;
     usage_counts_images_and_bytes(repository).await;
+    imports(repository).await;
     // Before the listing checks fill the store: a sweep reads all of it, in small pages here.
     sweeps(repository).await;
     idempotency_claims(repository).await;

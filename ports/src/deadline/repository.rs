@@ -13,7 +13,8 @@ use lightbox_domain::quota::Quota;
 
 use crate::deadline::{expired, within};
 use crate::image_repository::{
-    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+    CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
+    SweepPosition, Usage,
 };
 
 /// Wraps a repository so that a call answering later than `limit` fails with
@@ -71,6 +72,10 @@ impl ImageRepository for DeadlineImageRepository {
     ) -> Result<CreateOutcome, RepoError> {
         self.bounded("create", self.inner.create(image, claim, quota))
             .await
+    }
+
+    async fn import(&self, image: &ImageRecord) -> Result<ImportOutcome, RepoError> {
+        self.bounded("import", self.inner.import(image)).await
     }
 
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {

@@ -2,6 +2,7 @@
 //! AWS services. The whole suite runs on both backends (scripts/test); this module runs only
 //! in the aws run, as `local_backend` runs only in the local one.
 
+mod migrate;
 mod outage;
 mod proxy;
 

@@ -22,6 +22,8 @@ pub enum Operation {
     BlobCheckReady,
     /// [`ImageRepository::create`](crate::ImageRepository::create).
     RepoCreate,
+    /// [`ImageRepository::import`](crate::ImageRepository::import).
+    RepoImport,
     /// [`ImageRepository::get`](crate::ImageRepository::get).
     RepoGet,
     /// [`ImageRepository::existing_ids`](crate::ImageRepository::existing_ids).

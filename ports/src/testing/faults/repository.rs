@@ -11,7 +11,8 @@ use lightbox_domain::listing::ListQuery;
 use lightbox_domain::quota::Quota;
 
 use crate::image_repository::{
-    CreateOutcome, IdempotencyClaim, ImageRepository, RepoError, SweepPage, SweepPosition, Usage,
+    CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
+    SweepPosition, Usage,
 };
 use crate::testing::faults::plan::{FaultPlan, InjectedFault, Operation, strike};
 
@@ -53,6 +54,11 @@ impl ImageRepository for FaultyImageRepository {
     ) -> Result<CreateOutcome, RepoError> {
         self.check(Operation::RepoCreate).await?;
         self.inner.create(image, claim, quota).await
+    }
+
+    async fn import(&self, image: &ImageRecord) -> Result<ImportOutcome, RepoError> {
+        self.check(Operation::RepoImport).await?;
+        self.inner.import(image).await
     }
 
     async fn get(&self, id: &ImageId) -> Result<Option<ImageRecord>, RepoError> {
