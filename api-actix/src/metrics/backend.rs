@@ -6,6 +6,8 @@
 //! (no such record, a version conflict, an id already taken) are outcomes, not errors, and so is
 //! a client's upload body breaking off (the client's fault, not the store's).
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use lightbox_ports::{BlobError, RepoError};
@@ -14,6 +16,8 @@ use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
+
+use tokio::time::Instant;
 
 use crate::config::BackendKind;
 
@@ -106,6 +110,56 @@ impl BackendMetrics {
                 })
                 .inc();
         }
+    }
+}
+
+/// One backend's calls as a decorator records them: the metrics they land in and the backend's
+/// label.
+#[derive(Clone)]
+pub struct CallMeter {
+    metrics: Arc<BackendMetrics>,
+    backend: &'static str,
+}
+
+impl std::fmt::Debug for CallMeter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallMeter")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
+    }
+}
+
+impl CallMeter {
+    /// Records calls to `backend` (`filesystem`, `sqlite`, `s3`, `dynamodb`) in `metrics`.
+    pub fn new(metrics: Arc<BackendMetrics>, backend: &'static str) -> Self {
+        Self { metrics, backend }
+    }
+
+    /// The metrics the calls land in.
+    pub fn metrics(&self) -> &BackendMetrics {
+        &self.metrics
+    }
+
+    /// Runs `call`, then records its time as `operation`'s and, when it failed, the kind of
+    /// failure `failure` sees in its error (`None`: an outcome of the port's contract, not a
+    /// failure of the backend).
+    pub async fn timed<T, E>(
+        &self,
+        operation: &'static str,
+        call: impl Future<Output = Result<T, E>>,
+        failure: fn(&E) -> Option<&'static str>,
+    ) -> Result<T, E> {
+        let started = Instant::now();
+        let outcome = call.await;
+        self.metrics.record(
+            CallLabels {
+                backend: self.backend,
+                operation,
+            },
+            started.elapsed(),
+            outcome.as_ref().err().and_then(failure),
+        );
+        outcome
     }
 }
 

@@ -6,9 +6,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 use lightbox_domain::range::ByteRange;
 use lightbox_ports::{BlobContent, BlobError, BlobKey, BlobStore, ObjectListing, UploadStream};
-use tokio::time::Instant;
 
-use super::backend::{BackendMetrics, CallLabels, blob_failure};
+use super::backend::{BackendMetrics, CallMeter, blob_failure};
 
 /// Wraps a blob store so that each call's time and failure land in [`BackendMetrics`]. It sits
 /// over the storage deadlines, so a call they cut short counts as `unavailable` at about the
@@ -18,14 +17,13 @@ use super::backend::{BackendMetrics, CallLabels, blob_failure};
 /// are timed until their stream is open, not until it is read.
 pub struct MeteredBlobStore {
     inner: Arc<dyn BlobStore>,
-    metrics: Arc<BackendMetrics>,
-    backend: &'static str,
+    meter: CallMeter,
 }
 
 impl std::fmt::Debug for MeteredBlobStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MeteredBlobStore")
-            .field("backend", &self.backend)
+            .field("meter", &self.meter)
             .finish_non_exhaustive()
     }
 }
@@ -39,8 +37,7 @@ impl MeteredBlobStore {
     ) -> Self {
         Self {
             inner,
-            metrics,
-            backend,
+            meter: CallMeter::new(metrics, backend),
         }
     }
 
@@ -49,17 +46,7 @@ impl MeteredBlobStore {
         operation: &'static str,
         call: impl Future<Output = Result<T, BlobError>>,
     ) -> Result<T, BlobError> {
-        let started = Instant::now();
-        let outcome = call.await;
-        self.metrics.record(
-            CallLabels {
-                backend: self.backend,
-                operation,
-            },
-            started.elapsed(),
-            outcome.as_ref().err().and_then(blob_failure),
-        );
-        outcome
+        self.meter.timed(operation, call, blob_failure).await
     }
 }
 

@@ -14,9 +14,8 @@ use lightbox_ports::{
     CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
     SweepPosition, Usage,
 };
-use tokio::time::Instant;
 
-use super::backend::{BackendMetrics, CallLabels, repository_failure};
+use super::backend::{BackendMetrics, CallMeter, repository_failure};
 
 /// Wraps a repository so that each call's time and failure land in [`BackendMetrics`], and each
 /// record created (not replayed) or deleted counts in `lightbox_images_created_total` /
@@ -24,14 +23,13 @@ use super::backend::{BackendMetrics, CallLabels, repository_failure};
 /// deadlines.
 pub struct MeteredImageRepository {
     inner: Arc<dyn ImageRepository>,
-    metrics: Arc<BackendMetrics>,
-    backend: &'static str,
+    meter: CallMeter,
 }
 
 impl std::fmt::Debug for MeteredImageRepository {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MeteredImageRepository")
-            .field("backend", &self.backend)
+            .field("meter", &self.meter)
             .finish_non_exhaustive()
     }
 }
@@ -45,8 +43,7 @@ impl MeteredImageRepository {
     ) -> Self {
         Self {
             inner,
-            metrics,
-            backend,
+            meter: CallMeter::new(metrics, backend),
         }
     }
 
@@ -55,17 +52,7 @@ impl MeteredImageRepository {
         operation: &'static str,
         call: impl Future<Output = Result<T, RepoError>>,
     ) -> Result<T, RepoError> {
-        let started = Instant::now();
-        let outcome = call.await;
-        self.metrics.record(
-            CallLabels {
-                backend: self.backend,
-                operation,
-            },
-            started.elapsed(),
-            outcome.as_ref().err().and_then(repository_failure),
-        );
-        outcome
+        self.meter.timed(operation, call, repository_failure).await
     }
 }
 
@@ -81,7 +68,7 @@ impl ImageRepository for MeteredImageRepository {
             .timed("create", self.inner.create(image, claim, quota))
             .await;
         if matches!(outcome, Ok(CreateOutcome::Created)) {
-            self.metrics.images_created.inc();
+            self.meter.metrics().images_created.inc();
         }
         outcome
     }
@@ -121,7 +108,7 @@ impl ImageRepository for MeteredImageRepository {
     async fn delete(&self, id: &ImageId) -> Result<(), RepoError> {
         let outcome = self.timed("delete", self.inner.delete(id)).await;
         if outcome.is_ok() {
-            self.metrics.images_deleted.inc();
+            self.meter.metrics().images_deleted.inc();
         }
         outcome
     }
