@@ -2,7 +2,7 @@
 //! the image item conditional on its id being free, its tag items, its owner's usage counter —
 //! but with no quota condition on the counter and no idempotency claim.
 
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use lightbox_domain::image::ImageRecord;
 use lightbox_domain::quota::Quota;
 use lightbox_ports::failure::Cause;
@@ -10,10 +10,8 @@ use lightbox_ports::{ImportOutcome, RepoError};
 
 use super::DynamoImageRepository;
 use super::errors::Reason;
-use super::item::{image_item, tag_item};
 use super::quota::usage_increment;
-use super::schema::PK;
-use super::write::{ATTEMPTS, back_off, gave_up, put_item};
+use super::write::{ATTEMPTS, back_off, gave_up};
 
 impl DynamoImageRepository {
     pub(super) async fn import_image(
@@ -24,20 +22,7 @@ impl DynamoImageRepository {
         // Without a quota the increment is unconditional, so it always exists.
         let usage_update = usage_increment(&self.table, &image.owner, size, Quota::NONE)?
             .ok_or_else(|| RepoError::unavailable(Cause("no usage update".to_owned())))?;
-        let mut items = vec![put_item(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(image_item(image)))
-                .condition_expression("attribute_not_exists(#pk)")
-                .expression_attribute_names("#pk", PK),
-        )?];
-        for tag in image.metadata.tags.iter() {
-            items.push(put_item(
-                Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(tag_item(image, tag))),
-            )?);
-        }
+        let mut items = self.new_record_items(image)?;
         items.push(TransactWriteItem::builder().update(usage_update).build());
         for attempt in 0..ATTEMPTS {
             let Some(reasons) = self.transact(items.clone()).await? else {

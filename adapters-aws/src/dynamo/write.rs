@@ -64,20 +64,7 @@ impl DynamoImageRepository {
                 .await?
                 .ok_or_else(|| gave_up(&format!("creating image {}", image.id)));
         };
-        let mut items = vec![put_item(
-            Put::builder()
-                .table_name(&self.table)
-                .set_item(Some(image_item(image)))
-                .condition_expression("attribute_not_exists(#pk)")
-                .expression_attribute_names("#pk", PK),
-        )?];
-        for tag in image.metadata.tags.iter() {
-            items.push(put_item(
-                Put::builder()
-                    .table_name(&self.table)
-                    .set_item(Some(tag_item(image, tag))),
-            )?);
-        }
+        let mut items = self.new_record_items(image)?;
         // The usage item's place in the transaction, to find its cancellation reason.
         let usage_index = items.len();
         items.push(TransactWriteItem::builder().update(usage_update).build());
@@ -246,6 +233,31 @@ impl DynamoImageRepository {
             .build()
             .map_err(RepoError::unavailable)?;
         Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+}
+
+impl DynamoImageRepository {
+    /// The writes that store `image` as a new record, shared by create and import: its item,
+    /// only if the id is free, and one item per tag.
+    pub(super) fn new_record_items(
+        &self,
+        image: &ImageRecord,
+    ) -> Result<Vec<TransactWriteItem>, RepoError> {
+        let mut items = vec![put_item(
+            Put::builder()
+                .table_name(&self.table)
+                .set_item(Some(image_item(image)))
+                .condition_expression("attribute_not_exists(#pk)")
+                .expression_attribute_names("#pk", PK),
+        )?];
+        for tag in image.metadata.tags.iter() {
+            items.push(put_item(
+                Put::builder()
+                    .table_name(&self.table)
+                    .set_item(Some(tag_item(image, tag))),
+            )?);
+        }
+        Ok(items)
     }
 }
 
