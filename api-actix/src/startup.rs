@@ -108,11 +108,8 @@ impl Application {
         for warning in shared.authentication.warnings(address) {
             tracing::warn!("{warning}");
         }
-        let metrics_server = match settings
-            .metrics_bind
-            .as_deref()
-            .filter(|_| settings.metrics)
-        {
+        // Validation refuses a metrics address while metrics are off, so one set means serve.
+        let metrics_server = match settings.metrics_bind.as_deref() {
             Some(bind) => Some(serve_metrics(bind, &metrics)?),
             None => None,
         };
