@@ -170,6 +170,12 @@ impl<M: Medium> ObjectBlobStore<M> {
             // `finish` aborts the upload itself when completing fails.
             Ok(()) => writer.finish().await.map(drop).map_err(from_write),
             Err(error) => {
+                // Parts already handed over are written on blocking threads that an abort cannot
+                // stop, and each holds the staging file open: its space would come back only when
+                // the last of them ends, after this put had answered. Waiting for them first
+                // means a failed put (a full disk above all) has given its space back when it
+                // returns. Their own errors add nothing to `error`.
+                let _settled = writer.wait_for_capacity(0).await;
                 if let Err(abort) = writer.abort().await {
                     tracing::warn!(%key, error = %abort, "aborting a failed upload failed");
                 }
