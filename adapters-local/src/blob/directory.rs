@@ -29,6 +29,8 @@ const SHARED_DEPTH: usize = 2;
 pub struct Directory {
     /// The store's root, canonical, as object_store resolves keys against it.
     root: Arc<PathBuf>,
+    /// The store itself, which alone knows how a key maps to a file.
+    files: Arc<LocalFileSystem>,
 }
 
 /// A blob store in a local directory.
@@ -52,13 +54,16 @@ impl ObjectBlobStore<Directory> {
             sync_directory(parent).map_err(from_io)?;
         }
         let root = fs::canonicalize(root).map_err(from_io)?;
-        let store = LocalFileSystem::new_with_prefix(&root)
-            .map_err(from_write)?
-            .with_fsync(true);
+        let files = Arc::new(
+            LocalFileSystem::new_with_prefix(&root)
+                .map_err(from_write)?
+                .with_fsync(true),
+        );
         let medium = Directory {
             root: Arc::new(root),
+            files: Arc::clone(&files),
         };
-        Ok(Self::on_medium(Arc::new(store), medium))
+        Ok(Self::on_medium(files, medium))
     }
 }
 
@@ -94,6 +99,11 @@ impl Medium for Directory {
             .await
             .map_err(BlobError::unavailable)?
             .map_err(from_io)
+    }
+
+    fn file_path(&self, location: &object_store::path::Path) -> Option<PathBuf> {
+        // A key object_store cannot map is left to object_store, which reports it.
+        self.files.path_to_filesystem(location).ok()
     }
 }
 

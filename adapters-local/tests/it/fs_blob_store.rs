@@ -1,7 +1,7 @@
 //! What only a directory can show: no staging files or empty directories are left behind by
 //! aborted uploads or deletes, listings show the staging files and empty image directories a
-//! crash left, and readiness
-//! notices a missing directory.
+//! crash left, readiness notices a missing directory, and reads notice files changed behind the
+//! store's back.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -247,4 +247,77 @@ async fn the_store_is_not_ready_without_its_directory() {
     assert!(cause.contains("blob directory"), "{cause}");
     // Readiness must not paper over the problem by recreating the directory.
     assert!(!root.exists());
+}
+
+/// Stores `length` bytes and returns the key and the file that holds them.
+async fn stored_file(store: &FsBlobStore, root: &Path, length: usize) -> (BlobKey, PathBuf) {
+    let key = BlobKey::original(&ImageId::generate());
+    let bytes = Bytes::from(vec![7; length]);
+    store.put(&key, body(vec![Ok(bytes)])).await.unwrap();
+    let file = root.join(key.as_str());
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), length as u64);
+    (key, file)
+}
+
+/// A file cut short after the store announced its length never yields a short body: what was
+/// read at the open is served whole, and a cut that falls in a later read fails the stream.
+#[tokio::test]
+async fn a_file_truncated_behind_the_stores_back_never_serves_a_short_body() {
+    let (_directory, root, store) = fresh_store();
+    for (length, cut_to, whole) in [(300_000, 1_000, true), (2_000_000, 1_000_000, false)] {
+        let (key, file) = stored_file(&store, &root, length).await;
+        let content = store.get(&key, None).await.unwrap();
+        assert_eq!(content.length, length as u64);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_len(cut_to)
+            .unwrap();
+        let read: Result<Vec<Bytes>, BlobError> = content.stream.try_collect().await;
+        let served = read.map(|chunks| chunks.concat().len());
+        if whole {
+            assert_eq!(served.unwrap(), length, "{length} bytes cut to {cut_to}");
+        } else {
+            assert!(
+                served.is_err(),
+                "{length} bytes cut to {cut_to}: served {served:?} without an error"
+            );
+        }
+    }
+}
+
+/// A range that starts beyond the end of a file cut short is an error, not an empty body.
+#[tokio::test]
+async fn a_range_beyond_a_truncated_file_is_an_error() {
+    let (_directory, root, store) = fresh_store();
+    let (key, file) = stored_file(&store, &root, 10_000).await;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_len(100)
+        .unwrap();
+    let range = lightbox_domain::range::ByteRange {
+        start: 5_000,
+        end: 5_999,
+    };
+    let outcome = store.get(&key, Some(range)).await;
+    assert!(
+        matches!(outcome, Err(BlobError::Unavailable(_))),
+        "got {:?}",
+        outcome.map(|content| content.length)
+    );
+}
+
+/// A directory where the object's file should be is no object.
+#[tokio::test]
+async fn a_directory_at_an_objects_path_is_not_found() {
+    let (_directory, root, store) = fresh_store();
+    let key = BlobKey::original(&ImageId::generate());
+    std::fs::create_dir_all(root.join(key.as_str())).unwrap();
+    assert!(matches!(
+        store.get(&key, None).await,
+        Err(BlobError::NotFound)
+    ));
 }

@@ -90,7 +90,9 @@ pub async fn put_and_get_round_trip(store: &dyn BlobStore) {
 /// A range inside the object serves exactly `start..=end`.
 pub async fn ranges_serve_exactly_their_bytes(store: &dyn BlobStore) {
     let key = BlobKey::original(&ImageId::generate());
-    let bytes = pattern(200_000);
+    // Large enough that a store reading in chunks (the directory reads 512 KiB at a time) serves
+    // some ranges from more than one.
+    let bytes = pattern(1_200_000);
     store.put(&key, body_of(&bytes, 65_536)).await.unwrap();
     let last = bytes.len() as u64 - 1;
     for (start, end) in [
@@ -98,6 +100,8 @@ pub async fn ranges_serve_exactly_their_bytes(store: &dyn BlobStore) {
         (0, 99),
         (1, 1),
         (65_535, 65_537),
+        (524_287, 524_288),
+        (100, 1_100_000),
         (last, last),
         (0, last),
         (100, last),
