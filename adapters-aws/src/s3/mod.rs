@@ -1,10 +1,11 @@
 //! The blob store port on S3: one object per key in one bucket.
 //!
-//! `put` buffers the upload and writes it with one `PutObject`, which S3 makes atomic: an object
-//! appears whole or not at all, so an aborted upload leaves nothing behind. Multipart upload is
-//! not needed: images are at most ~10 MiB, far below S3's 5 GiB single-PUT limit, and with S3's
-//! 5 MiB minimum part size an upload would be two parts at most, buying nothing but the extra
-//! calls (and the incomplete uploads to clean up) that multipart brings.
+//! `put` gathers the upload (in memory, or in a temporary file when it is large) and writes it
+//! with one `PutObject`, which S3 makes atomic: an object appears whole or not at all, so an
+//! aborted upload leaves nothing behind. Multipart upload is not needed: images are at most
+//! ~10 MiB, far below S3's 5 GiB single-PUT limit, and with S3's 5 MiB minimum part size an
+//! upload would be two parts at most, buying nothing but the extra calls (and the incomplete
+//! uploads to clean up) that multipart brings.
 
 mod body;
 mod errors;
@@ -12,12 +13,12 @@ mod listing;
 
 pub use errors::BACKEND_NAME;
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
-use aws_sdk_s3::primitives::ByteStream as SdkByteStream;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use futures::TryStreamExt;
 use lightbox_domain::range::ByteRange;
@@ -35,12 +36,28 @@ const DELETE_BATCH: usize = 1000;
 pub struct S3BlobStore {
     client: Client,
     bucket: String,
+    /// Where large uploads wait, as files, for their `PutObject`.
+    spool_dir: PathBuf,
 }
 
 impl S3BlobStore {
-    /// A store over `bucket`, which must exist (see [`crate::provision`]).
+    /// A store over `bucket`, which must exist (see [`crate::provision`]). Large uploads are
+    /// spooled to the system's temporary directory (`TMPDIR`).
     pub fn new(client: Client, bucket: String) -> Self {
-        Self { client, bucket }
+        Self {
+            client,
+            bucket,
+            spool_dir: std::env::temp_dir(),
+        }
+    }
+
+    /// The same store spooling large uploads to `directory` instead.
+    #[must_use]
+    pub fn with_spool_dir(self, directory: PathBuf) -> Self {
+        Self {
+            spool_dir: directory,
+            ..self
+        }
     }
 }
 
@@ -48,8 +65,8 @@ impl S3BlobStore {
 impl BlobStore for S3BlobStore {
     async fn put(&self, key: &BlobKey, body: UploadStream) -> Result<(), BlobError> {
         // Nothing is sent before the body ended well, so a failed body writes nothing.
-        let bytes = collect_upload(body).await?;
-        let length = i64::try_from(bytes.len()).map_err(BlobError::unavailable)?;
+        let upload = collect_upload(body, &self.spool_dir).await?;
+        let length = i64::try_from(upload.length()).map_err(BlobError::unavailable)?;
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -58,7 +75,7 @@ impl BlobStore for S3BlobStore {
             // another image's bytes would be worse than failing this upload.
             .if_none_match("*")
             .content_length(length)
-            .body(SdkByteStream::from(bytes))
+            .body(upload.body().await?)
             .send()
             .await
             .map_err(|error| from_sdk("PutObject", error))?;
