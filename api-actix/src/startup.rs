@@ -1,6 +1,7 @@
 //! Building and running the server: settings → backend → use cases → listener → actix app.
 
 use std::net::TcpListener;
+use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use lightbox_adapters_local::LocalBackend;
 use lightbox_domain::signing::SigningKey;
 use lightbox_ports::{
     BLOB_STORE, BlobStore, DeadlineBlobStore, DeadlineImageRepository, ImageCensus, ImageProcessor,
-    ImageRepository, ImageService, METADATA_DATABASE, ServiceSettings, SystemClock,
+    ImageRepository, ImageService, METADATA_DATABASE, RecordCache, ServiceSettings, SystemClock,
 };
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
@@ -94,9 +95,12 @@ impl Application {
         let (opened, census) = open_backend_with_census(&settings).await?;
         let metrics = Arc::new(Metrics::new(census.map(StoreCensus::new)));
         // Metered over the deadlines, so a call they cut short is timed and counted as failed.
-        let storage = with_metrics(
-            with_deadlines(wrap(opened), validated.storage_timeout, settings.backend),
-            &metrics.backend,
+        let storage = with_record_cache(
+            with_metrics(
+                with_deadlines(wrap(opened), validated.storage_timeout, settings.backend),
+                &metrics.backend,
+                settings.backend,
+            ),
             settings.backend,
         );
         let gc_schedule = validated.background_gc;
@@ -264,6 +268,33 @@ fn with_deadlines((blobs, repository): Storage, limit: Duration, backend: Backen
             repository_name,
         )),
     )
+}
+
+/// Records kept by the record cache: at most a few MB of the hottest images' metadata.
+const RECORD_CACHE_CAPACITY: usize = 10_000;
+
+/// How long a record read stays cached. Writes made through this process are seen at once
+/// whatever this is; it bounds how long one made by another process on the same store (a second
+/// server on the same data directory) can go unseen.
+const RECORD_CACHE_TTL: Duration = Duration::from_secs(2);
+
+/// Puts the record cache in front of the local backend's repository, outermost, so that a hit
+/// costs neither a storage call nor its metrics. Only there: the SQLite file belongs to one
+/// machine, where this process makes nearly every write. Behind a load balancer on AWS other
+/// nodes write the same table, and a record cached here would hide, for as long as it is kept,
+/// an image made private or deleted through another node.
+fn with_record_cache((blobs, repository): Storage, backend: BackendKind) -> Storage {
+    match backend {
+        BackendKind::Local => (
+            blobs,
+            Arc::new(RecordCache::new(
+                repository,
+                NonZeroUsize::new(RECORD_CACHE_CAPACITY).unwrap_or(NonZeroUsize::MIN),
+                RECORD_CACHE_TTL,
+            )),
+        ),
+        BackendKind::Aws => (blobs, repository),
+    }
 }
 
 /// The AWS adapters' settings within lightbox's.

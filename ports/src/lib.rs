@@ -16,6 +16,7 @@ pub mod image_processor;
 pub mod image_repository;
 pub mod maintenance;
 pub mod migration;
+pub mod record_cache;
 pub mod stored_image;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
@@ -34,4 +35,5 @@ pub use image_repository::{
     CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
     SweepPosition, Usage,
 };
+pub use record_cache::RecordCache;
 pub use use_cases::{ImageService, ServiceSettings};
