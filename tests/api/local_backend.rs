@@ -134,3 +134,32 @@ async fn public_url_sets_the_base_of_signed_urls() {
         "the same path and query work on the server"
     );
 }
+
+/// A stored file cut short behind the server's back is not served as the image its record
+/// describes (whose ETag clients would cache it under): the download is a 503, and a range that
+/// lies within what is left is still served.
+#[tokio::test]
+async fn a_stored_file_cut_short_is_a_503_not_a_short_image() {
+    let app = spawn_app().await;
+    let stored = upload_image(&app, &Form::with_file(png_seeded(64, 64, 3))).await;
+    let id = stored["id"].as_str().unwrap().to_owned();
+    let size = stored["size_bytes"].as_u64().unwrap();
+    let file = data_dir(&app)
+        .join("blobs/images")
+        .join(&id[id.len() - 2..])
+        .join(&id)
+        .join("original");
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .unwrap()
+        .set_len(size / 2)
+        .unwrap();
+
+    assert_problem(app.get_image(&id).await, 503, "backend_unavailable").await;
+    let start = app
+        .get_image_with(&id, &[], &[("range", "bytes=0-9")])
+        .await;
+    assert_eq!(start.status().as_u16(), 206);
+    assert_eq!(start.bytes().await.unwrap().len(), 10);
+}

@@ -5,6 +5,7 @@ use lightbox_domain::image::ImageRecord;
 use lightbox_domain::range::{ByteRange, RangeOutcome, RangeRequest};
 
 use crate::blob_store::{BlobContent, BlobError, BlobKey};
+use crate::failure::BLOB_STORE;
 use crate::use_cases::ImageService;
 use crate::use_cases::errors::StorageError;
 
@@ -78,6 +79,19 @@ impl ImageService {
                 BlobError::NotFound => ReadError::NotFound,
                 other => ReadError::Storage(other.into()),
             })?;
+        // The ETag, the type and the range were all taken from the record: bytes of another
+        // length (a file cut short or replaced behind the store's back) are not the image it
+        // describes, and serving them would let clients cache them under its ETag.
+        let expected = range.map_or(size, |range| range.len());
+        if content.length != expected {
+            return Err(ReadError::Storage(StorageError::unexpected(
+                BLOB_STORE,
+                format!(
+                    "the stored bytes of {} answer {} bytes where its record calls for {expected}",
+                    image.id, content.length
+                ),
+            )));
+        }
         Ok(ImageBytes { content, range })
     }
 }

@@ -116,3 +116,29 @@ async fn vanished_bytes_are_not_found_and_store_failures_are_storage() {
         Err(ReadError::Storage(_))
     ));
 }
+
+/// Bytes of another length than the record (or its range) calls for are not served as the
+/// image: the store is reported failing instead.
+#[tokio::test]
+async fn bytes_of_another_length_than_recorded_are_a_storage_failure() {
+    let image = record(&alice(), Visibility::Private); // 100 bytes
+    let mut blobs = MockBlobStore::new();
+    for length in [99_u64, 101, 9] {
+        blobs.expect_get().times(1).returning(move |_, _| {
+            Ok(BlobContent {
+                stream: futures::stream::empty().boxed(),
+                length,
+            })
+        });
+    }
+    let service = service(blobs, MockImageRepository::new());
+    for range in [None, None, Some(RangeRequest::Suffix { length: 10 })] {
+        assert!(
+            matches!(
+                service.open_bytes(&image, range).await,
+                Err(ReadError::Storage(StorageError::Unavailable(_)))
+            ),
+            "{range:?}"
+        );
+    }
+}
