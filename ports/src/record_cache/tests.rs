@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lightbox_domain::blurhash::Blurhash;
+use lightbox_domain::image::ImageRecord;
 use lightbox_domain::visibility::Visibility;
 use mockall::predicate::eq;
 
 use super::RecordCache;
-use crate::image_repository::{ImageRepository, MockImageRepository, RepoError};
+use crate::image_repository::{ImageRepository, ImportOutcome, MockImageRepository, RepoError};
 use crate::testing::faults::{Fault, FaultKind, FaultPlan, FaultyImageRepository, Operation};
 use crate::use_cases::tests::support::{BLURHASH, alice, record};
 
@@ -71,50 +72,79 @@ async fn a_missing_record_is_never_kept() {
     assert_eq!(cache.get(&image.id).await.unwrap(), Some(image));
 }
 
+/// The writes that change an existing record.
+#[derive(Debug, Clone, Copy)]
+enum Write {
+    Update,
+    SetBlurhash,
+    Delete,
+    Import,
+}
+
+/// What a write answers: `ok`, or the `Unavailable` of a write that may have been stored.
+fn answer<T>(fails: bool, ok: T) -> Result<T, RepoError> {
+    if fails {
+        Err(RepoError::unavailable(std::io::Error::other("timed out")))
+    } else {
+        Ok(ok)
+    }
+}
+
+impl Write {
+    /// Expects this write once on `inner`, answering as `fails` says.
+    fn expect_on(self, inner: &mut MockImageRepository, fails: bool) {
+        match self {
+            Self::Update => {
+                inner
+                    .expect_update()
+                    .times(1)
+                    .returning(move |_, _| answer(fails, ()));
+            }
+            Self::SetBlurhash => {
+                inner
+                    .expect_set_blurhash()
+                    .times(1)
+                    .returning(move |_, _| answer(fails, ()));
+            }
+            Self::Delete => {
+                inner
+                    .expect_delete()
+                    .times(1)
+                    .returning(move |_| answer(fails, ()));
+            }
+            Self::Import => {
+                inner
+                    .expect_import()
+                    .times(1)
+                    .returning(move |_| answer(fails, ImportOutcome::AlreadyPresent));
+            }
+        }
+    }
+
+    /// Makes this write of `image` through `cache`; its outcome does not matter here.
+    async fn run(self, cache: &RecordCache, image: &ImageRecord) {
+        let _outcome = match self {
+            Self::Update => cache.update(image, image.version).await,
+            Self::SetBlurhash => {
+                let blurhash = Blurhash::parse(BLURHASH).unwrap();
+                cache.set_blurhash(&image.id, &blurhash).await
+            }
+            Self::Delete => cache.delete(&image.id).await,
+            Self::Import => cache.import(image).await.map(drop),
+        };
+    }
+}
+
 /// Each write of a record through the cache, succeeding or failing, makes the next read of it
 /// go to the repository.
 #[tokio::test(start_paused = true)]
 async fn every_write_of_a_record_forgets_it_whatever_its_outcome() {
-    type Write = fn(&mut MockImageRepository, bool);
-    let writes: [(&str, Write); 4] = [
-        ("update", |inner, fails| {
-            inner.expect_update().returning(move |_, _| {
-                if fails {
-                    Err(RepoError::unavailable(std::io::Error::other("timed out")))
-                } else {
-                    Ok(())
-                }
-            });
-        }),
-        ("set_blurhash", |inner, fails| {
-            inner.expect_set_blurhash().returning(move |_, _| {
-                if fails {
-                    Err(RepoError::unavailable(std::io::Error::other("timed out")))
-                } else {
-                    Ok(())
-                }
-            });
-        }),
-        ("delete", |inner, fails| {
-            inner.expect_delete().returning(move |_| {
-                if fails {
-                    Err(RepoError::NotFound)
-                } else {
-                    Ok(())
-                }
-            });
-        }),
-        ("import", |inner, fails| {
-            inner.expect_import().returning(move |_| {
-                if fails {
-                    Err(RepoError::unavailable(std::io::Error::other("timed out")))
-                } else {
-                    Ok(crate::image_repository::ImportOutcome::AlreadyPresent)
-                }
-            });
-        }),
-    ];
-    for (name, expect_write) in writes {
+    for write in [
+        Write::Update,
+        Write::SetBlurhash,
+        Write::Delete,
+        Write::Import,
+    ] {
         for fails in [false, true] {
             let image = record(&alice(), Visibility::Private);
             let mut inner = MockImageRepository::new();
@@ -123,16 +153,10 @@ async fn every_write_of_a_record_forgets_it_whatever_its_outcome() {
                 .expect_get()
                 .times(2)
                 .returning(move |_| Ok(Some(stored.clone())));
-            expect_write(&mut inner, fails);
+            write.expect_on(&mut inner, fails);
             let cache = cache_over(inner);
             cache.get(&image.id).await.unwrap();
-            let blurhash = Blurhash::parse(BLURHASH).unwrap();
-            let _ = match name {
-                "update" => cache.update(&image, image.version).await,
-                "set_blurhash" => cache.set_blurhash(&image.id, &blurhash).await,
-                "delete" => cache.delete(&image.id).await,
-                _ => cache.import(&image).await.map(drop),
-            };
+            write.run(&cache, &image).await;
             // The mock's `times(2)` checks that this read went to the repository.
             cache.get(&image.id).await.unwrap();
         }
