@@ -102,6 +102,7 @@ impl Application {
                 settings.backend,
             ),
             settings.backend,
+            Duration::from_secs(settings.record_cache_seconds),
         );
         let gc_schedule = validated.background_gc;
         let gc_storage = (Arc::clone(&storage.0), Arc::clone(&storage.1));
@@ -273,27 +274,25 @@ fn with_deadlines((blobs, repository): Storage, limit: Duration, backend: Backen
 /// Records kept by the record cache: at most a few MB of the hottest images' metadata.
 const RECORD_CACHE_CAPACITY: usize = 10_000;
 
-/// How long a record read stays cached. Writes made through this process are seen at once
-/// whatever this is; it bounds how long one made by another process on the same store (a second
-/// server on the same data directory) can go unseen.
-const RECORD_CACHE_TTL: Duration = Duration::from_secs(2);
-
-/// Puts the record cache in front of the local backend's repository, outermost, so that a hit
-/// costs neither a storage call nor its metrics. Only there: the SQLite file belongs to one
-/// machine, where this process makes nearly every write. Behind a load balancer on AWS other
-/// nodes write the same table, and a record cached here would hide, for as long as it is kept,
-/// an image made private or deleted through another node.
-fn with_record_cache((blobs, repository): Storage, backend: BackendKind) -> Storage {
+/// Puts the record cache, keeping records for `ttl` (none when zero), in front of the local
+/// backend's repository, outermost, so that a hit costs neither a storage call nor its metrics.
+/// Writes made through this process are seen at once whatever `ttl` is; it bounds how long one
+/// made by another process on the same store (a second server on the same data directory) can
+/// go unseen. Only on the local backend: the SQLite file belongs to one machine, where this
+/// process makes nearly every write. Behind a load balancer on AWS other nodes write the same
+/// table, and a record cached here would hide, for as long as it is kept, an image made private
+/// or deleted through another node.
+fn with_record_cache((blobs, repository): Storage, backend: BackendKind, ttl: Duration) -> Storage {
     match backend {
-        BackendKind::Local => (
+        BackendKind::Local if !ttl.is_zero() => (
             blobs,
             Arc::new(RecordCache::new(
                 repository,
                 NonZeroUsize::new(RECORD_CACHE_CAPACITY).unwrap_or(NonZeroUsize::MIN),
-                RECORD_CACHE_TTL,
+                ttl,
             )),
         ),
-        BackendKind::Aws => (blobs, repository),
+        BackendKind::Local | BackendKind::Aws => (blobs, repository),
     }
 }
 

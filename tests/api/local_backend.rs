@@ -6,6 +6,7 @@ mod full_disk;
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
+use std::time::Duration;
 
 use crate::helpers::fixtures::{png, png_seeded};
 use crate::helpers::{Form, TestApp, assert_problem, spawn_app, spawn_app_with, upload_image};
@@ -162,4 +163,42 @@ async fn a_stored_file_cut_short_is_a_503_not_a_short_image() {
         .await;
     assert_eq!(start.status().as_u16(), 206);
     assert_eq!(start.bytes().await.unwrap().len(), 10);
+}
+
+/// Two servers on one data directory (operations.md advises one): the record cache keeps what
+/// the second read for `LIGHTBOX_RECORD_CACHE_SECONDS`, so the first's delete shows there within
+/// that age, and at once with the cache off.
+#[tokio::test]
+async fn a_second_server_sees_a_delete_within_its_record_cache_age_and_at_once_without() {
+    let first = spawn_app().await;
+    let shared = data_dir(&first).to_owned();
+    for (cache_seconds, within) in [(0, Duration::ZERO), (1, Duration::from_secs(1))] {
+        let second = spawn_app_with(|settings| {
+            settings.data_dir = shared.clone();
+            settings.record_cache_seconds = cache_seconds;
+        })
+        .await;
+        let stored = upload_image(
+            &first,
+            &Form::with_file(png_seeded(6, 6, u32::try_from(cache_seconds).unwrap())),
+        )
+        .await;
+        let id = stored["id"].as_str().unwrap().to_owned();
+        assert_eq!(second.get_metadata(&id).await.status(), 200);
+        assert_eq!(first.delete_image(&id).await.status(), 204);
+        let deleted = std::time::Instant::now();
+        loop {
+            let status = second.get_metadata(&id).await.status().as_u16();
+            if status == 404 {
+                break;
+            }
+            assert_eq!(status, 200);
+            assert!(
+                deleted.elapsed() <= within,
+                "the delete was still unseen after {:?} with a cache of {cache_seconds} s",
+                deleted.elapsed()
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
 }

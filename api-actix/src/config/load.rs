@@ -18,7 +18,7 @@ use super::{
 };
 
 /// Every setting's TOML name; the environment names derive from them.
-pub(super) const KEYS: [&str; 33] = [
+pub(super) const KEYS: [&str; 34] = [
     "bind",
     "backend",
     "data_dir",
@@ -50,6 +50,7 @@ pub(super) const KEYS: [&str; 33] = [
     "gc_interval_seconds",
     "gc_grace_seconds",
     "storage_timeout_seconds",
+    "record_cache_seconds",
     "metrics",
     "metrics_bind",
 ];
@@ -199,6 +200,11 @@ impl Values {
             parse_number,
         )?;
         self.set("gc_grace_seconds", &mut s.gc_grace_seconds, parse_number)?;
+        self.set(
+            "record_cache_seconds",
+            &mut s.record_cache_seconds,
+            parse_number,
+        )?;
         self.set(
             "storage_timeout_seconds",
             &mut s.storage_timeout_seconds,

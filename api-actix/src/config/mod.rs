@@ -88,6 +88,9 @@ pub struct Settings {
     /// Longest time one storage call may take before the request answers 503 (for an upload's
     /// bytes: the longest the store may hold them up, time spent waiting for the client aside).
     pub storage_timeout_seconds: u64,
+    /// Local backend: how long a record read by id is kept in memory (docs/architecture.md,
+    /// "Record cache"); 0 turns the cache off. The aws backend never caches records.
+    pub record_cache_seconds: u64,
     /// Whether Prometheus metrics are served at `/metrics`.
     pub metrics: bool,
     /// Where `/metrics` is served instead of on `bind`, when set: a second listener, so that
@@ -128,6 +131,7 @@ impl Default for Settings {
             body_idle_timeout_seconds: 30,
             body_timeout_seconds: 600,
             gc_interval_seconds: 3600,
+            record_cache_seconds: 2,
             gc_grace_seconds: 3600,
             storage_timeout_seconds: 15,
             metrics: true,

@@ -67,6 +67,7 @@ fn defaults_are_the_contracts() {
         (3600, 3600)
     );
     assert_eq!(settings.storage_timeout_seconds, 15);
+    assert_eq!(settings.record_cache_seconds, 2);
     assert!(settings.metrics, "metrics are on by default");
     assert_eq!(
         settings.metrics_bind, None,
@@ -484,4 +485,15 @@ fn secrets_never_print() {
         ..Settings::default()
     };
     assert!(!format!("{settings:?}").contains("hunter2"));
+}
+
+#[test]
+fn the_record_cache_age_is_read_from_the_environment_and_zero_turns_it_off() {
+    let settings =
+        Settings::from_sources(None, env(&[("LIGHTBOX_RECORD_CACHE_SECONDS", "0")])).unwrap();
+    assert_eq!(settings.record_cache_seconds, 0);
+    let error = Settings::from_sources(None, env(&[("LIGHTBOX_RECORD_CACHE_SECONDS", "soon")]))
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("LIGHTBOX_RECORD_CACHE_SECONDS"), "{error}");
 }
