@@ -24,17 +24,22 @@ fn cache_over(inner: MockImageRepository) -> RecordCache {
     RecordCache::new(Arc::new(inner), NonZeroUsize::new(16).unwrap(), TTL)
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_record_read_again_within_its_age_comes_from_memory() {
-    let image = record(&alice(), Visibility::Private);
+/// A repository that answers `image` to exactly `reads` reads of it: more or fewer fail the test.
+fn serving(image: &ImageRecord, reads: usize) -> MockImageRepository {
     let mut inner = MockImageRepository::new();
     let stored = image.clone();
     inner
         .expect_get()
         .with(eq(image.id))
-        .times(1)
+        .times(reads)
         .returning(move |_| Ok(Some(stored.clone())));
-    let cache = cache_over(inner);
+    inner
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_record_read_again_within_its_age_comes_from_memory() {
+    let image = record(&alice(), Visibility::Private);
+    let cache = cache_over(serving(&image, 1));
     for _ in 0..3 {
         assert_eq!(cache.get(&image.id).await.unwrap(), Some(image.clone()));
         tokio::time::advance(TTL / 4).await;
@@ -44,13 +49,7 @@ async fn a_record_read_again_within_its_age_comes_from_memory() {
 #[tokio::test(start_paused = true)]
 async fn a_record_older_than_its_age_is_read_again() {
     let image = record(&alice(), Visibility::Private);
-    let mut inner = MockImageRepository::new();
-    let stored = image.clone();
-    inner
-        .expect_get()
-        .times(2)
-        .returning(move |_| Ok(Some(stored.clone())));
-    let cache = cache_over(inner);
+    let cache = cache_over(serving(&image, 2));
     cache.get(&image.id).await.unwrap();
     tokio::time::advance(TTL).await;
     cache.get(&image.id).await.unwrap();
@@ -147,12 +146,7 @@ async fn every_write_of_a_record_forgets_it_whatever_its_outcome() {
     ] {
         for fails in [false, true] {
             let image = record(&alice(), Visibility::Private);
-            let mut inner = MockImageRepository::new();
-            let stored = image.clone();
-            inner
-                .expect_get()
-                .times(2)
-                .returning(move |_| Ok(Some(stored.clone())));
+            let mut inner = serving(&image, 2);
             write.expect_on(&mut inner, fails);
             let cache = cache_over(inner);
             cache.get(&image.id).await.unwrap();
@@ -168,12 +162,7 @@ async fn every_write_of_a_record_forgets_it_whatever_its_outcome() {
 #[tokio::test(start_paused = true)]
 async fn a_read_overlapping_a_write_is_not_kept() {
     let image = record(&alice(), Visibility::Private);
-    let mut inner = MockImageRepository::new();
-    let stored = image.clone();
-    inner
-        .expect_get()
-        .times(2)
-        .returning(move |_| Ok(Some(stored.clone())));
+    let mut inner = serving(&image, 2);
     inner.expect_delete().times(1).returning(|_| Ok(()));
     // The first read stalls (virtual time) long enough for the delete to finish meanwhile.
     let plan = Arc::new(FaultPlan::new());
