@@ -15,8 +15,9 @@ use lightbox_adapters_imaging::ImagingProcessor;
 use lightbox_adapters_local::LocalBackend;
 use lightbox_domain::signing::SigningKey;
 use lightbox_ports::{
-    BLOB_STORE, BlobStore, DeadlineBlobStore, DeadlineImageRepository, ImageCensus, ImageProcessor,
-    ImageRepository, ImageService, METADATA_DATABASE, RecordCache, ServiceSettings, SystemClock,
+    BLOB_STORE, BlobStore, CacheReads, DeadlineBlobStore, DeadlineImageRepository, ImageCensus,
+    ImageProcessor, ImageRepository, ImageService, METADATA_DATABASE, RecordCache, ServiceSettings,
+    SystemClock,
 };
 use rand::RngCore;
 use tracing_actix_web::TracingLogger;
@@ -30,7 +31,8 @@ use crate::http::security_headers::security_headers;
 use crate::maintenance::spawn_background_gc;
 use crate::metrics::{
     BackendMetrics, MeteredBlobStore, MeteredImageProcessor, MeteredImageRepository, Metrics,
-    MetricsServer, StoreCensus, backend_label, configure_metrics_route, record_http,
+    MetricsServer, RecordCacheMetrics, StoreCensus, backend_label, configure_metrics_route,
+    record_http,
 };
 use crate::openapi::OpenApiJson;
 use crate::state::AppState;
@@ -93,17 +95,22 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let validated = settings.validate()?;
         let (opened, census) = open_backend_with_census(&settings).await?;
-        let metrics = Arc::new(Metrics::new(census.map(StoreCensus::new)));
+        let mut metrics = Metrics::new(census.map(StoreCensus::new));
         // Metered over the deadlines, so a call they cut short is timed and counted as failed.
-        let storage = with_record_cache(
-            with_metrics(
-                with_deadlines(wrap(opened), validated.storage_timeout, settings.backend),
-                &metrics.backend,
-                settings.backend,
-            ),
+        let metered = with_metrics(
+            with_deadlines(wrap(opened), validated.storage_timeout, settings.backend),
+            &metrics.backend,
+            settings.backend,
+        );
+        let (storage, cache_reads) = with_record_cache(
+            metered,
             settings.backend,
             Duration::from_secs(settings.record_cache_seconds),
         );
+        if let Some(reads) = cache_reads {
+            metrics.count_record_cache(RecordCacheMetrics::new(reads));
+        }
+        let metrics = Arc::new(metrics);
         let gc_schedule = validated.background_gc;
         let gc_storage = (Arc::clone(&storage.0), Arc::clone(&storage.1));
         let shared = Shared::new(&settings, validated, storage, Arc::clone(&metrics))?;
@@ -281,18 +288,23 @@ const RECORD_CACHE_CAPACITY: usize = 10_000;
 /// go unseen. Only on the local backend: the SQLite file belongs to one machine, where this
 /// process makes nearly every write. Behind a load balancer on AWS other nodes write the same
 /// table, and a record cached here would hide, for as long as it is kept, an image made private
-/// or deleted through another node.
-fn with_record_cache((blobs, repository): Storage, backend: BackendKind, ttl: Duration) -> Storage {
+/// or deleted through another node. Returns the cache's counts of hits and misses with it.
+fn with_record_cache(
+    (blobs, repository): Storage,
+    backend: BackendKind,
+    ttl: Duration,
+) -> (Storage, Option<Arc<CacheReads>>) {
     match backend {
-        BackendKind::Local if !ttl.is_zero() => (
-            blobs,
-            Arc::new(RecordCache::new(
+        BackendKind::Local if !ttl.is_zero() => {
+            let cache = RecordCache::new(
                 repository,
                 NonZeroUsize::new(RECORD_CACHE_CAPACITY).unwrap_or(NonZeroUsize::MIN),
                 ttl,
-            )),
-        ),
-        BackendKind::Local | BackendKind::Aws => (blobs, repository),
+            );
+            let reads = cache.reads();
+            ((blobs, Arc::new(cache)), Some(reads))
+        }
+        BackendKind::Local | BackendKind::Aws => ((blobs, repository), None),
     }
 }
 

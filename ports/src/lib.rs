@@ -35,5 +35,5 @@ pub use image_repository::{
     CreateOutcome, IdempotencyClaim, ImageRepository, ImportOutcome, RepoError, SweepPage,
     SweepPosition, Usage,
 };
-pub use record_cache::RecordCache;
+pub use record_cache::{CacheReads, RecordCache};
 pub use use_cases::{ImageService, ServiceSettings};

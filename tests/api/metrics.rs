@@ -237,6 +237,38 @@ async fn the_stored_image_gauge_is_the_stores_count_where_the_store_can_count() 
 }
 
 #[tokio::test]
+async fn record_cache_reads_count_hits_and_misses_on_the_local_backend_only() {
+    const CACHE_READS: &str = "lightbox_record_cache_reads_total";
+    // Kept long enough that no read below can find its record expired, however slow the run.
+    let app = spawn_app_with(|settings| settings.record_cache_seconds = 600).await;
+    let image = upload_png(&app, 7).await;
+    let id = image["id"].as_str().unwrap();
+    let before = Scrape::of(&app.anonymous()).await;
+    for _ in 0..3 {
+        assert_eq!(app.get_image(id).await.status().as_u16(), 200);
+    }
+    let after = Scrape::of(&app.anonymous()).await;
+    if aws_requested() {
+        assert!(
+            !after.has(CACHE_READS),
+            "no cache on aws:\n{}",
+            after.text()
+        );
+        return;
+    }
+    let grew = |result| {
+        let labels = [("result", result)];
+        after.value(CACHE_READS, &labels) - before.value(CACHE_READS, &labels)
+    };
+    assert_eq!(
+        (grew("miss"), grew("hit")),
+        (1.0, 2.0),
+        "the first download reads the store, the next two memory:\n{}",
+        after.text()
+    );
+}
+
+#[tokio::test]
 async fn metrics_need_no_identity_and_answer_only_get() {
     let app = spawn_app().await;
     let resp = app.anonymous().get_metrics().await;

@@ -13,6 +13,7 @@ mod census;
 mod exposition;
 mod http;
 mod imaging;
+mod record_cache;
 mod repository;
 #[cfg(test)]
 mod tests;
@@ -29,6 +30,7 @@ pub use census::StoreCensus;
 pub use exposition::{MetricsServer, configure_metrics_route, metrics_endpoint, render};
 pub use http::{HttpMetrics, record_http};
 pub use imaging::{MeteredImageProcessor, ThumbnailMetrics};
+pub use record_cache::RecordCacheMetrics;
 pub use repository::MeteredImageRepository;
 
 /// Every metric of one application, and the registry that exposes them.
@@ -94,6 +96,12 @@ impl Metrics {
             thumbnails,
             bytes,
         }
+    }
+
+    /// Adds `lightbox_record_cache_reads_total`, the counts of the record cache in front of the
+    /// repository (the local backend's, when it is on).
+    pub fn count_record_cache(&mut self, cache: RecordCacheMetrics) {
+        self.registry.register_collector(Box::new(cache));
     }
 
     /// Brings the store-wide gauges up to date (at most once per their cache period).

@@ -34,8 +34,11 @@ use crate::image_repository::{
     SweepPosition, Usage,
 };
 
+mod reads;
 #[cfg(test)]
 mod tests;
+
+pub use reads::CacheReads;
 
 /// A repository whose reads by id are answered from memory while the record read is younger
 /// than a given age. Every other call goes straight through.
@@ -43,6 +46,7 @@ pub struct RecordCache {
     inner: Arc<dyn ImageRepository>,
     ttl: Duration,
     state: Mutex<State>,
+    reads: Arc<CacheReads>,
 }
 
 struct State {
@@ -77,7 +81,13 @@ impl RecordCache {
                 records: LruCache::new(capacity),
                 writes: 0,
             }),
+            reads: Arc::default(),
         }
+    }
+
+    /// The counts of this cache's hits and misses, kept up to date as it answers.
+    pub fn reads(&self) -> Arc<CacheReads> {
+        Arc::clone(&self.reads)
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -126,12 +136,14 @@ impl ImageRepository for RecordCache {
             let mut state = self.state();
             if let Some(cached) = state.records.get(id) {
                 if read_at.duration_since(cached.read_at) < self.ttl {
+                    self.reads.hit();
                     return Ok(Some(cached.record.clone()));
                 }
                 state.records.pop(id);
             }
             state.writes
         };
+        self.reads.miss();
         let found = self.inner.get(id).await?;
         if let Some(record) = &found {
             let mut state = self.state();

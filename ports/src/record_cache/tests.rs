@@ -56,6 +56,21 @@ async fn a_record_older_than_its_age_is_read_again() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn hits_and_misses_are_counted_as_they_are_answered() {
+    let image = record(&alice(), Visibility::Private);
+    let cache = cache_over(serving(&image, 2));
+    let reads = cache.reads();
+    cache.get(&image.id).await.unwrap();
+    cache.get(&image.id).await.unwrap();
+    cache.get(&image.id).await.unwrap();
+    assert_eq!((reads.hits(), reads.misses()), (2, 1));
+    // An expired record read again is a miss too.
+    tokio::time::advance(TTL).await;
+    cache.get(&image.id).await.unwrap();
+    assert_eq!((reads.hits(), reads.misses()), (2, 2));
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_missing_record_is_never_kept() {
     let image = record(&alice(), Visibility::Private);
     let mut inner = MockImageRepository::new();
