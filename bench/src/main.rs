@@ -7,6 +7,7 @@ mod exchanges;
 mod fill;
 mod framework_floor;
 mod fsync_writer;
+mod interleave;
 mod load;
 mod nginx;
 mod payloads;

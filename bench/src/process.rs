@@ -119,6 +119,13 @@ impl Server {
         MemorySampler { stop, sampler }
     }
 
+    /// How lightbox's record cache has answered reads by id so far (from `GET /metrics`), or
+    /// `None` when the server reports no cache (turned off, or the aws backend).
+    pub fn record_cache_reads(&self) -> Result<Option<CacheReads>> {
+        let metrics = get_body(self.address, "/metrics").context("scraping lightbox's /metrics")?;
+        Ok(CacheReads::parse(&metrics))
+    }
+
     /// Asks the server to stop (SIGTERM), then kills it if it has not after ten seconds.
     pub fn stop(mut self) -> Result<()> {
         let pid = self.pid().to_string();
@@ -142,6 +149,40 @@ impl Drop for Server {
             let _killed = self.child.kill();
             let _reaped = self.child.wait();
         }
+    }
+}
+
+/// Counts of `lightbox_record_cache_reads_total`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheReads {
+    /// Reads answered from memory.
+    pub hits: u64,
+    /// Reads that went to the store.
+    pub misses: u64,
+}
+
+impl CacheReads {
+    /// The counts in a Prometheus text exposition, if it has them.
+    fn parse(exposition: &str) -> Option<Self> {
+        let count = |result: &str| {
+            let series = format!("lightbox_record_cache_reads_total{{result=\"{result}\"}} ");
+            exposition
+                .lines()
+                .find_map(|line| line.strip_prefix(series.as_str()))
+                .and_then(|value| value.trim().parse().ok())
+        };
+        Some(Self {
+            hits: count("hit")?,
+            misses: count("miss")?,
+        })
+    }
+
+    /// The share of the reads between `earlier` and these that memory answered, in percent.
+    pub fn hit_percent_since(&self, earlier: &Self) -> Option<f64> {
+        let hits = self.hits.checked_sub(earlier.hits)?;
+        let misses = self.misses.checked_sub(earlier.misses)?;
+        let reads = hits + misses;
+        (reads > 0).then(|| 100.0 * hits as f64 / reads as f64)
     }
 }
 
@@ -188,4 +229,50 @@ fn get_status(address: SocketAddr, path: &str) -> Option<u16> {
     let mut head = [0u8; 12];
     stream.read_exact(&mut head).ok()?;
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
+}
+
+/// The body of `GET path` on a fresh connection (the whole answer, read until the server closes).
+fn get_body(address: SocketAddr, path: &str) -> Result<String> {
+    let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(1))?;
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer)?;
+    let (head, body) = answer
+        .split_once("\r\n\r\n")
+        .context("the answer has no end of head")?;
+    if !head.starts_with("HTTP/1.1 200") {
+        bail!(
+            "GET {path} answered {}",
+            head.lines().next().unwrap_or_default()
+        );
+    }
+    Ok(body.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CacheReads;
+
+    #[test]
+    fn cache_reads_are_read_from_the_exposition_and_compared() {
+        let exposition = "# TYPE lightbox_record_cache_reads counter\n\
+            lightbox_record_cache_reads_total{result=\"hit\"} 30\n\
+            lightbox_record_cache_reads_total{result=\"miss\"} 10\n";
+        let now = CacheReads::parse(exposition).expect("both series");
+        assert_eq!(
+            now,
+            CacheReads {
+                hits: 30,
+                misses: 10
+            }
+        );
+        let before = CacheReads { hits: 0, misses: 0 };
+        assert_eq!(now.hit_percent_since(&before), Some(75.0));
+        assert_eq!(now.hit_percent_since(&now), None, "no reads in between");
+        assert_eq!(CacheReads::parse("lightbox_up 1\n"), None);
+    }
 }

@@ -1,19 +1,20 @@
 //! The run: which scenarios, against which baselines, in which order.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, anyhow, bail, ensure};
 use tokio::runtime::Runtime;
 
 use crate::exchanges::{Get, RawPut, USER, Upload};
 use crate::fsync_writer::Check;
+use crate::interleave::{self, Contender, Turns, percent_with_range};
 use crate::load::{self, Exchange, Load, Measurement};
 use crate::payloads::Corpus;
-use crate::process::{Server, free_address};
+use crate::process::{CacheReads, Server, free_address};
 use crate::report::{LoadFigures, Row, ratio, table};
 use crate::{Args, Backend, fill, framework_floor, fsync_writer, nginx};
 
@@ -68,90 +69,9 @@ impl Bench<'_> {
         ])?;
         rows.push(startup_row("start to /ready, empty store", ready, None));
 
-        let (upload_row, ids) = self.uploads(&server)?;
-        let writer = |check| {
-            let directory = self.work.join(format!("fsync-baseline-{check:?}"));
-            let load = self.transfer_load(MAX_UPLOADS);
-            self.measure_blocking(&format!("fsync writer, check {check:?}"), || {
-                fsync_writer::run(&directory, &self.corpus, load, check)
-            })
-        };
-        let baseline = writer(Check::None)?;
-        let decoding = writer(Check::Decode)?;
-        let decoding_percent = ratio(
-            upload_row
-                .load
-                .as_ref()
-                .context("the upload row has figures")?,
-            &LoadFigures::of(&decoding),
-        );
-        let mut upload_row = versus(upload_row, &baseline, 60.0, "≥ 60 % of baseline");
-        upload_row.versus = format!(
-            "{}; {decoding_percent:.0} % of the decoding writer",
-            upload_row.versus
-        );
-        rows.push(upload_row);
-        rows.push(baseline_row(
-            "baseline: write + fsync file and directory, 16 threads",
-            &baseline,
-        ));
-        rows.push(baseline_row(
-            "baseline: decode the JPEG, then write + fsync, 16 threads",
-            &decoding,
-        ));
-
-        let downloads = self.downloads(&server, &ids)?;
-        let (nginx, nginx_address) = nginx::start(
-            &self.args.nginx,
-            &data.join("blobs"),
-            &self.work.join("nginx"),
-        )?;
-        let static_paths = ids.iter().map(|id| format!("/{}", blob_key(id))).collect();
-        let baseline = self.measure(
-            "nginx",
-            nginx_address,
-            Get::new(nginx_address.to_string(), static_paths, 100_000)?,
-            self.transfer_load(MAX_QUERIES),
-        )?;
-        nginx.stop()?;
-        let (floor, floor_address) = framework_floor::start(&data.join("blobs"))?;
-        let floor_paths = ids.iter().map(|id| format!("/{}", blob_key(id))).collect();
-        let floor_measured = self.measure(
-            "actix-web floor",
-            floor_address,
-            Get::new(floor_address.to_string(), floor_paths, 100_000)?,
-            self.transfer_load(MAX_QUERIES),
-        )?;
-        floor.stop()?;
-        let floor_percent = downloads
-            .load
-            .as_ref()
-            .map(|figures| ratio(figures, &LoadFigures::of(&floor_measured)));
-        let mut downloads = versus(downloads, &baseline, 80.0, "≥ 80 % of baseline");
-        if let Some(percent) = floor_percent {
-            downloads.versus = format!(
-                "{}; {percent:.0} % of the actix-web floor",
-                downloads.versus
-            );
-        }
-        rows.push(downloads);
-        rows.push(baseline_row(
-            "baseline: nginx, sendfile on, same files, 16 connections",
-            &baseline,
-        ));
-        let mut floor_row = baseline_row(
-            "floor: actix-web serving the same files, one blocking read each, nothing else",
-            &floor_measured,
-        );
-        floor_row.versus = format!(
-            "{:.0} % of nginx",
-            ratio(
-                &LoadFigures::of(&floor_measured),
-                &LoadFigures::of(&baseline)
-            )
-        );
-        rows.push(floor_row);
-
+        let (upload_rows, ids) = self.local_uploads(&server)?;
+        rows.extend(upload_rows);
+        rows.extend(self.local_downloads(&server, &data, &ids)?);
         let (large_row, large_count) = self.large_uploads(&server)?;
         rows.push(large_row);
         server.stop()?;
@@ -207,45 +127,78 @@ impl Bench<'_> {
         let (server, ready) = self.start_lightbox(&env)?;
         rows.push(startup_row("start to /ready, empty table", ready, None));
 
-        let (upload_row, ids) = self.uploads(&server)?;
+        // Each scenario in interleaved turns with the emulator's own answer to the same bytes.
+        let runtime = &self.runtime;
+        let upload = Arc::new(Upload::new(server.address.to_string(), self.corpus.clone()));
         let prefix = format!("/{bucket}/bench-baseline/");
-        let baseline = self.measure(
-            "S3 PUT",
-            endpoint_address,
-            RawPut::new(endpoint_address.to_string(), prefix, self.corpus.clone()),
+        let put = RawPut::new(endpoint_address.to_string(), prefix, self.corpus.clone());
+        let memory = server.sample_private_memory();
+        let measured = interleave::measure(
+            &mut [
+                Contender::server(
+                    "upload",
+                    runtime,
+                    server.address,
+                    Arc::clone(&upload) as Arc<dyn Exchange>,
+                ),
+                Contender::server("S3 PUT", runtime, endpoint_address, Arc::new(put)),
+            ],
             self.transfer_load(MAX_UPLOADS),
         )?;
-        rows.push(versus(
-            upload_row,
-            &baseline,
-            60.0,
-            "— (the endpoint is an emulator)",
+        let [uploads, puts] = <[Turns; 2]>::try_from(measured)
+            .map_err(|_| anyhow!("two contenders measured, two results"))?;
+        rows.push(emulated_row(
+            "upload 250 KB JPEG, 16 concurrent, durable",
+            &uploads,
+            &puts,
+            memory.finish()?,
         ));
         rows.push(baseline_row(
             "baseline: the same files PUT to the S3 endpoint, 16 connections",
-            &baseline,
+            &puts.total,
         ));
+        let ids = upload.created();
+        ensure!(
+            !ids.is_empty(),
+            "no upload succeeded; see the server log in the work directory"
+        );
 
-        let downloads = self.downloads(&server, &ids)?;
+        let api_paths = ids
+            .iter()
+            .map(|id| format!("/api/v1/images/{id}"))
+            .collect();
         let object_paths = ids
             .iter()
             .map(|id| format!("/{bucket}/{}", blob_key(id)))
             .collect();
-        let baseline = self.measure(
-            "S3 GET",
-            endpoint_address,
-            Get::new(endpoint_address.to_string(), object_paths, 100_000)?.sent_to_s3(),
+        let get = Get::new(endpoint_address.to_string(), object_paths, 100_000)?.sent_to_s3();
+        let memory = server.sample_private_memory();
+        let measured = interleave::measure(
+            &mut [
+                Contender::server(
+                    "download",
+                    runtime,
+                    server.address,
+                    Arc::new(Get::new(server.address.to_string(), api_paths, 100_000)?),
+                ),
+                Contender::server("S3 GET", runtime, endpoint_address, Arc::new(get)),
+            ],
             self.transfer_load(MAX_QUERIES),
         )?;
-        rows.push(versus(
-            downloads,
-            &baseline,
-            80.0,
-            "— (the endpoint is an emulator)",
+        let [downloads, gets] = <[Turns; 2]>::try_from(measured)
+            .map_err(|_| anyhow!("two contenders measured, two results"))?;
+        rows.push(emulated_row(
+            &format!(
+                "download 250 KB, 16 concurrent, {} images",
+                thousands(ids.len() as u64)
+            ),
+            &downloads,
+            &gets,
+            memory.finish()?,
         ));
         rows.push(baseline_row(
             "baseline: the same objects GET from the S3 endpoint, 16 connections",
-            &baseline,
+            &gets.total,
         ));
 
         let stored = ids.len() as u64;
@@ -260,45 +213,169 @@ impl Bench<'_> {
         Ok(rows)
     }
 
-    fn uploads(&self, server: &Server) -> Result<(Row, Vec<String>)> {
+    /// The upload scenario on the local backend, in interleaved turns with its two baselines
+    /// (the plain durable writer, and the one that decodes each JPEG first); and the ids stored.
+    fn local_uploads(&self, server: &Server) -> Result<(Vec<Row>, Vec<String>)> {
         let upload = Arc::new(Upload::new(server.address.to_string(), self.corpus.clone()));
-        let sampler = server.sample_private_memory();
-        let measured = self.measure(
-            "upload",
-            server.address,
-            Arc::clone(&upload),
-            self.transfer_load(MAX_UPLOADS),
-        )?;
-        let row = load_row(
-            "upload 250 KB JPEG, 16 concurrent, durable",
-            &measured,
-            Some(sampler.finish()?),
-        );
+        let writer = |check: Check| {
+            move |load: Load, turn: u32| {
+                let directory = self.work.join(format!("fsync-baseline-{check:?}-{turn}"));
+                fsync_writer::run(&directory, &self.corpus, load, check)
+            }
+        };
+        let mut contenders = [
+            Contender::server(
+                "upload",
+                &self.runtime,
+                server.address,
+                Arc::clone(&upload) as Arc<dyn Exchange>,
+            ),
+            Contender {
+                name: "fsync writer",
+                turn: Box::new(writer(Check::None)),
+            },
+            Contender {
+                name: "decoding fsync writer",
+                turn: Box::new(writer(Check::Decode)),
+            },
+        ];
+        let memory = server.sample_private_memory();
+        let measured = interleave::measure(&mut contenders, self.transfer_load(MAX_UPLOADS))?;
+        let peak = memory.finish()?;
+        let [uploads, plain, decoding] = <[Turns; 3]>::try_from(measured)
+            .map_err(|_| anyhow!("three contenders measured, three results"))?;
         let ids = upload.created();
         ensure!(
             !ids.is_empty(),
             "no upload succeeded; see the server log in the work directory"
         );
-        Ok((row, ids))
+        let of_plain = ratio_of(&uploads, &plain);
+        let upload_row = Row {
+            scenario: "upload 250 KB JPEG, 16 concurrent, durable".to_owned(),
+            load: Some(LoadFigures::of(&uploads.total)),
+            peak_rss: Some(peak),
+            versus: format!(
+                "{} of baseline; {} of the decoding writer",
+                percent_with_range(of_plain, uploads.percent_range(&plain)),
+                percent_with_range(
+                    ratio_of(&uploads, &decoding),
+                    uploads.percent_range(&decoding)
+                ),
+            ),
+            target: verdict(of_plain >= 60.0, "≥ 60 % of baseline"),
+            ..Row::default()
+        };
+        let rows = vec![
+            upload_row,
+            baseline_row(
+                "baseline: write + fsync file and directory, 16 threads",
+                &plain.total,
+            ),
+            baseline_row(
+                "baseline: decode the JPEG, then write + fsync, 16 threads",
+                &decoding.total,
+            ),
+        ];
+        Ok((rows, ids))
     }
 
-    fn downloads(&self, server: &Server, ids: &[String]) -> Result<Row> {
-        let paths = ids
+    /// The download scenario on the local backend: lightbox with its record cache, lightbox
+    /// with every record read from SQLite (a second server on the same data directory, which
+    /// only reads), nginx and the framework's floor, on the same files, in interleaved turns.
+    fn local_downloads(&self, server: &Server, data: &Path, ids: &[String]) -> Result<Vec<Row>> {
+        let (uncached, _) = self.start_lightbox(&[
+            ("LIGHTBOX_BACKEND", "local".into()),
+            ("LIGHTBOX_DATA_DIR", data.display().to_string()),
+            ("LIGHTBOX_RECORD_CACHE_SECONDS", "0".into()),
+        ])?;
+        let (nginx, nginx_address) = nginx::start(
+            &self.args.nginx,
+            &data.join("blobs"),
+            &self.work.join("nginx"),
+        )?;
+        let (floor, floor_address) = framework_floor::start(&data.join("blobs"))?;
+        let api_paths: Vec<String> = ids
             .iter()
             .map(|id| format!("/api/v1/images/{id}"))
             .collect();
-        let sampler = server.sample_private_memory();
-        let measured = self.measure(
-            "download",
-            server.address,
-            Get::new(server.address.to_string(), paths, 100_000)?,
-            self.transfer_load(MAX_QUERIES),
-        )?;
-        Ok(load_row(
-            "download 250 KB, 16 concurrent",
-            &measured,
-            Some(sampler.finish()?),
-        ))
+        let file_paths: Vec<String> = ids.iter().map(|id| format!("/{}", blob_key(id))).collect();
+        let get = |target: SocketAddr, paths: &[String]| -> Result<Arc<dyn Exchange>> {
+            Ok(Arc::new(Get::new(
+                target.to_string(),
+                paths.to_vec(),
+                100_000,
+            )?))
+        };
+        let runtime = &self.runtime;
+        let mut contenders = [
+            Contender::server(
+                "download",
+                runtime,
+                server.address,
+                get(server.address, &api_paths)?,
+            ),
+            Contender::server(
+                "download, record cache off",
+                runtime,
+                uncached.address,
+                get(uncached.address, &api_paths)?,
+            ),
+            Contender::server(
+                "nginx",
+                runtime,
+                nginx_address,
+                get(nginx_address, &file_paths)?,
+            ),
+            Contender::server(
+                "actix-web floor",
+                runtime,
+                floor_address,
+                get(floor_address, &file_paths)?,
+            ),
+        ];
+        let cached_memory = server.sample_private_memory();
+        let uncached_memory = uncached.sample_private_memory();
+        let cache_before = server.record_cache_reads()?;
+        let measured = interleave::measure(&mut contenders, self.transfer_load(MAX_QUERIES))?;
+        let cache = cache_note(cache_before, server.record_cache_reads()?);
+        let (cached_peak, uncached_peak) = (cached_memory.finish()?, uncached_memory.finish()?);
+        floor.stop()?;
+        nginx.stop()?;
+        uncached.stop()?;
+        let [cached, off, nginx, floor] = <[Turns; 4]>::try_from(measured)
+            .map_err(|_| anyhow!("four contenders measured, four results"))?;
+
+        let images = thousands(ids.len() as u64);
+        let mut cached_row = download_row(
+            &format!("download 250 KB, 16 concurrent, {images} images{cache}"),
+            &cached,
+            (&nginx, &floor),
+            cached_peak,
+        );
+        cached_row.target = verdict(ratio_of(&cached, &nginx) >= 80.0, "≥ 80 % of baseline");
+        let off_row = download_row(
+            &format!("download 250 KB, 16 concurrent, {images} images, record cache off"),
+            &off,
+            (&nginx, &floor),
+            uncached_peak,
+        );
+        let mut floor_row = baseline_row(
+            "floor: actix-web serving the same files, one blocking read each, nothing else",
+            &floor.total,
+        );
+        floor_row.versus = format!(
+            "{} of nginx",
+            percent_with_range(ratio_of(&floor, &nginx), floor.percent_range(&nginx))
+        );
+        Ok(vec![
+            cached_row,
+            off_row,
+            baseline_row(
+                "baseline: nginx, sendfile on, same files, 16 connections",
+                &nginx.total,
+            ),
+            floor_row,
+        ])
     }
 
     /// The 10 MiB uploads' row, and how many images they stored.
@@ -373,16 +450,18 @@ impl Bench<'_> {
 
     fn metadata(&self, server: &Server, stored: u64, paths: Vec<String>) -> Result<Row> {
         let sampler = server.sample_private_memory();
+        let cache_before = server.record_cache_reads()?;
         let measured = self.measure(
             "metadata",
             server.address,
             Get::new(server.address.to_string(), paths, 100)?,
             self.query_load(),
         )?;
+        let cache = cache_note(cache_before, server.record_cache_reads()?);
         let figures = LoadFigures::of(&measured);
         let mut row = load_row(
             &format!(
-                "metadata GET by id, {} images, 8 concurrent",
+                "metadata GET by id, {} images, 8 concurrent{cache}",
                 thousands(stored)
             ),
             &measured,
@@ -422,15 +501,6 @@ impl Bench<'_> {
         self.runtime
             .block_on(load::run(target, Arc::new(exchange), load))
             .with_context(|| format!("measuring {what}"))
-    }
-
-    fn measure_blocking(
-        &self,
-        what: &str,
-        work: impl FnOnce() -> Result<Measurement>,
-    ) -> Result<Measurement> {
-        eprintln!("lightbox-bench: {what}");
-        work().with_context(|| format!("measuring {what}"))
     }
 
     fn lightbox_command(&self, env: &[(&str, String)], bind: Option<SocketAddr>) -> Command {
@@ -507,6 +577,55 @@ fn load_row(scenario: &str, measured: &Measurement, peak_rss: Option<u64>) -> Ro
     }
 }
 
+/// A download row, its rate against nginx (the target's baseline) and the framework's floor.
+fn download_row(scenario: &str, turns: &Turns, (nginx, floor): (&Turns, &Turns), peak: u64) -> Row {
+    Row {
+        scenario: scenario.to_owned(),
+        load: Some(LoadFigures::of(&turns.total)),
+        peak_rss: Some(peak),
+        versus: format!(
+            "{} of baseline; {} of the actix-web floor",
+            percent_with_range(ratio_of(turns, nginx), turns.percent_range(nginx)),
+            percent_with_range(ratio_of(turns, floor), turns.percent_range(floor)),
+        ),
+        ..Row::default()
+    }
+}
+
+/// A row of the aws backend against the emulator's own answer: no target, since the baseline
+/// is an emulator, not S3.
+fn emulated_row(scenario: &str, turns: &Turns, baseline: &Turns, peak: u64) -> Row {
+    Row {
+        scenario: scenario.to_owned(),
+        load: Some(LoadFigures::of(&turns.total)),
+        peak_rss: Some(peak),
+        versus: format!(
+            "{} of baseline",
+            percent_with_range(ratio_of(turns, baseline), turns.percent_range(baseline))
+        ),
+        target: "— (the endpoint is an emulator)".to_owned(),
+        ..Row::default()
+    }
+}
+
+/// One contender's whole rate over all its turns as a percentage of another's.
+fn ratio_of(turns: &Turns, other: &Turns) -> f64 {
+    ratio(
+        &LoadFigures::of(&turns.total),
+        &LoadFigures::of(&other.total),
+    )
+}
+
+/// `", record cache hits N %"` for a scenario's reads by id, when the server has the cache.
+fn cache_note(before: Option<CacheReads>, after: Option<CacheReads>) -> String {
+    before
+        .zip(after)
+        .and_then(|(before, after)| after.hit_percent_since(&before))
+        .map_or_else(String::new, |percent| {
+            format!(", record cache hits {percent:.0} %")
+        })
+}
+
 fn baseline_row(scenario: &str, measured: &Measurement) -> Row {
     Row {
         scenario: scenario.to_owned(),
@@ -514,19 +633,6 @@ fn baseline_row(scenario: &str, measured: &Measurement) -> Row {
         versus: "(baseline)".to_owned(),
         ..Row::default()
     }
-}
-
-fn versus(mut row: Row, baseline: &Measurement, target_percent: f64, target: &str) -> Row {
-    if let Some(figures) = row.load {
-        let percent = ratio(&figures, &LoadFigures::of(baseline));
-        row.versus = format!("{percent:.0} % of baseline");
-        row.target = if target.starts_with('≥') {
-            verdict(percent >= target_percent, target)
-        } else {
-            target.to_owned()
-        };
-    }
-    row
 }
 
 fn startup_row(scenario: &str, took: Duration, target_ms: Option<u64>) -> Row {
