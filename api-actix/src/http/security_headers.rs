@@ -33,13 +33,19 @@ pub const GALLERY_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-sr
 /// run or frame it.
 pub const DEFAULT_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// Middleware adding the security headers to every answer that has not set them itself (image
-/// bytes, `/docs` and the gallery set their own policy): `X-Content-Type-Options: nosniff`,
+/// The headers every answer carries unless it set its own: `X-Content-Type-Options: nosniff`,
 /// `Referrer-Policy: no-referrer` (signed links carry their signature in the query), and the
 /// default policy.
+pub const SECURITY_HEADERS: [(&str, &str); 3] = [
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "no-referrer"),
+    ("content-security-policy", DEFAULT_CONTENT_SECURITY_POLICY),
+];
+
+/// Middleware adding [`SECURITY_HEADERS`] to every answer that has not set them itself (image
+/// bytes, `/docs` and the gallery set their own policy).
 pub fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add(("X-Content-Type-Options", "nosniff"))
-        .add(("Referrer-Policy", "no-referrer"))
-        .add(("Content-Security-Policy", DEFAULT_CONTENT_SECURITY_POLICY))
+    SECURITY_HEADERS
+        .into_iter()
+        .fold(DefaultHeaders::new(), DefaultHeaders::add)
 }

@@ -203,6 +203,19 @@ fn assert_answered_in_time(outcome: &Outcome) {
 /// Asserts the answer to a panic is the contract's `500 internal_error`, without internals.
 async fn assert_internal_error(case: &str, response: Result<Response, reqwest::Error>) {
     let response = response.unwrap_or_else(|error| panic!("[{case}] no answer: {error}"));
+    // Like every other answer: the id to find it in the log by, and the security headers.
+    for header in [
+        "x-request-id",
+        "x-content-type-options",
+        "referrer-policy",
+        "content-security-policy",
+    ] {
+        assert!(
+            response.headers().contains_key(header),
+            "[{case}] the 500 has no {header}: {:?}",
+            response.headers()
+        );
+    }
     let problem = check_problem(response, 500, "internal_error")
         .await
         .unwrap_or_else(|failure| panic!("[{case}] {failure}"));
