@@ -6,7 +6,8 @@
 //! tag's range of `image_tags_by_owner_tag` (`CROSS JOIN` pins that order, since SQLite without
 //! statistics cannot know a tag is selective), and the other tags are checked by primary key.
 //! Position and date bounds are put on the driving table's `(created_at, id)` columns so they
-//! narrow the index range instead of filtering rows after it.
+//! narrow the index range instead of filtering rows after it. The one shape that must sort, a
+//! title prefix without tags, picks its page in a subquery first (see `list_statement`).
 
 use chrono::{DateTime, Utc};
 use lightbox_domain::listing::{ListQuery, SortOrder};
@@ -33,6 +34,18 @@ pub(crate) fn list_statement(lead: &str, query: &ListQuery) -> QueryBuilder<Sqli
     let filter = &query.filter;
     let mut sql = QueryBuilder::new(lead);
     sql.push(concat!("SELECT ", image_columns!()));
+    // A title prefix without tags reads the title index's range, whatever else is asked, and
+    // sorts it by date before the page is cut. Left to itself, SQLite (without statistics) reads
+    // a later page or a date-bounded one through the date index instead, testing each row's
+    // title in the table until a page has passed: on a million images a prefix that few titles
+    // share took 35 ms a page, and one that none share 200 ms, a read of the whole store. The
+    // title range costs what the titles that match cost, page after page, as the first page
+    // always did. Its rows are sorted as bare (created_at, id) pairs from the index, and only
+    // the page's rows are then read from `images` with their tags.
+    let sorted_from_title_index = filter.tags.is_empty() && filter.title_prefix.is_some();
+    if sorted_from_title_index {
+        sql.push(" FROM (SELECT i.id, i.created_at");
+    }
 
     // The driving table: its (created_at, id) columns carry the order and every range.
     let mut tags = filter.tags.iter();
@@ -46,8 +59,12 @@ pub(crate) fn list_statement(lead: &str, query: &ListQuery) -> QueryBuilder<Sqli
             ("t", "image_id")
         }
         None => {
-            sql.push(" FROM images AS i WHERE i.owner_id = ")
-                .push_bind(filter.owner.as_str().to_owned());
+            sql.push(if sorted_from_title_index {
+                " FROM images AS i INDEXED BY images_by_owner_title WHERE i.owner_id = "
+            } else {
+                " FROM images AS i WHERE i.owner_id = "
+            })
+            .push_bind(filter.owner.as_str().to_owned());
             ("i", "id")
         }
     };
@@ -109,6 +126,12 @@ pub(crate) fn list_statement(lead: &str, query: &ListQuery) -> QueryBuilder<Sqli
     // and planned anew (a tenth of a listing's CPU). Written, the text is the same for every
     // page of a given size and shape, and the connection's statement cache keeps it prepared.
     sql.push(query.limit.get().saturating_add(1));
+    if sorted_from_title_index {
+        sql.push(format_args!(
+            ") AS page CROSS JOIN images AS i ON i.id = page.id \
+             ORDER BY page.created_at {direction}, page.id {direction}"
+        ));
+    }
     sql
 }
 
