@@ -120,10 +120,11 @@ impl Server {
     }
 
     /// How lightbox's record cache has answered reads by id so far (from `GET /metrics`), or
-    /// `None` when the server reports no cache (turned off, or the aws backend).
+    /// `None` when the server reports no cache (turned off, or the aws backend) or serves no
+    /// metrics on its main listener (`LIGHTBOX_METRICS=false`, or `LIGHTBOX_METRICS_BIND` set).
     pub fn record_cache_reads(&self) -> Result<Option<CacheReads>> {
         let metrics = get_body(self.address, "/metrics").context("scraping lightbox's /metrics")?;
-        Ok(CacheReads::parse(&metrics))
+        Ok(metrics.as_deref().and_then(CacheReads::parse))
     }
 
     /// Asks the server to stop (SIGTERM), then kills it if it has not after ten seconds.
@@ -231,8 +232,9 @@ fn get_status(address: SocketAddr, path: &str) -> Option<u16> {
     std::str::from_utf8(&head[9..12]).ok()?.parse().ok()
 }
 
-/// The body of `GET path` on a fresh connection (the whole answer, read until the server closes).
-fn get_body(address: SocketAddr, path: &str) -> Result<String> {
+/// The body of `GET path` on a fresh connection (the whole answer, read until the server
+/// closes), or `None` when nothing is served there (404).
+fn get_body(address: SocketAddr, path: &str) -> Result<Option<String>> {
     let mut stream = TcpStream::connect_timeout(&address, Duration::from_secs(1))?;
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
     write!(
@@ -244,13 +246,16 @@ fn get_body(address: SocketAddr, path: &str) -> Result<String> {
     let (head, body) = answer
         .split_once("\r\n\r\n")
         .context("the answer has no end of head")?;
+    if head.starts_with("HTTP/1.1 404") {
+        return Ok(None);
+    }
     if !head.starts_with("HTTP/1.1 200") {
         bail!(
             "GET {path} answered {}",
             head.lines().next().unwrap_or_default()
         );
     }
-    Ok(body.to_owned())
+    Ok(Some(body.to_owned()))
 }
 
 #[cfg(test)]
