@@ -7,7 +7,8 @@
 //! statistics cannot know a tag is selective), and the other tags are checked by primary key.
 //! Position and date bounds are put on the driving table's `(created_at, id)` columns so they
 //! narrow the index range instead of filtering rows after it. The one shape that must sort, a
-//! title prefix without tags, picks its page in a subquery first (see `list_statement`).
+//! title prefix without tags, is pinned to the title index (`INDEXED BY`) and picks its page in
+//! a subquery first (see `list_statement`).
 
 use chrono::{DateTime, Utc};
 use lightbox_domain::listing::{ListQuery, SortOrder};
