@@ -7,7 +7,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, anyhow};
 use tokio::runtime::Runtime;
 
 use crate::load::{self, Exchange, Load, Measurement};
@@ -65,8 +65,12 @@ impl Turns {
 }
 
 /// Measures every contender under `load` in [`ROUNDS`] interleaved turns, each turn with the
-/// whole warm-up and a `1 / ROUNDS` share of the duration and of the request bound.
-pub fn measure(contenders: &mut [Contender<'_>], load: Load) -> Result<Vec<Turns>> {
+/// whole warm-up and a `1 / ROUNDS` share of the duration and of the request bound. The turns
+/// come back in the contenders' order.
+pub fn measure<const N: usize>(
+    mut contenders: [Contender<'_>; N],
+    load: Load,
+) -> Result<[Turns; N]> {
     let turn = Load {
         duration: load.duration / ROUNDS,
         max_requests: load.max_requests.div_ceil(u64::from(ROUNDS)),
@@ -94,7 +98,8 @@ pub fn measure(contenders: &mut [Contender<'_>], load: Load) -> Result<Vec<Turns
             turns.total.elapsed += measured.elapsed;
         }
     }
-    Ok(all)
+    all.try_into()
+        .map_err(|_| anyhow!("{N} contenders measured, a different number of results"))
 }
 
 /// `"57 % (turns 52-61 %)"`: a ratio and its spread over the rounds.

@@ -6,7 +6,7 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result, anyhow, bail, ensure};
+use anyhow::{Context, Result, bail, ensure};
 use tokio::runtime::Runtime;
 
 use crate::exchanges::{Get, RawPut, USER, Upload};
@@ -133,8 +133,8 @@ impl Bench<'_> {
         let prefix = format!("/{bucket}/bench-baseline/");
         let put = RawPut::new(endpoint_address.to_string(), prefix, self.corpus.clone());
         let memory = server.sample_private_memory();
-        let measured = interleave::measure(
-            &mut [
+        let [uploads, puts] = interleave::measure(
+            [
                 Contender::server(
                     "upload",
                     runtime,
@@ -145,8 +145,6 @@ impl Bench<'_> {
             ],
             self.transfer_load(MAX_UPLOADS),
         )?;
-        let [uploads, puts] = <[Turns; 2]>::try_from(measured)
-            .map_err(|_| anyhow!("two contenders measured, two results"))?;
         rows.push(emulated_row(
             "upload 250 KB JPEG, 16 concurrent, durable",
             &uploads,
@@ -173,8 +171,8 @@ impl Bench<'_> {
             .collect();
         let get = Get::new(endpoint_address.to_string(), object_paths, 100_000)?.sent_to_s3();
         let memory = server.sample_private_memory();
-        let measured = interleave::measure(
-            &mut [
+        let [downloads, gets] = interleave::measure(
+            [
                 Contender::server(
                     "download",
                     runtime,
@@ -185,8 +183,6 @@ impl Bench<'_> {
             ],
             self.transfer_load(MAX_QUERIES),
         )?;
-        let [downloads, gets] = <[Turns; 2]>::try_from(measured)
-            .map_err(|_| anyhow!("two contenders measured, two results"))?;
         rows.push(emulated_row(
             &format!(
                 "download 250 KB, 16 concurrent, {} images",
@@ -223,7 +219,7 @@ impl Bench<'_> {
                 fsync_writer::run(&directory, &self.corpus, load, check)
             }
         };
-        let mut contenders = [
+        let contenders = [
             Contender::server(
                 "upload",
                 &self.runtime,
@@ -240,10 +236,9 @@ impl Bench<'_> {
             },
         ];
         let memory = server.sample_private_memory();
-        let measured = interleave::measure(&mut contenders, self.transfer_load(MAX_UPLOADS))?;
+        let [uploads, plain, decoding] =
+            interleave::measure(contenders, self.transfer_load(MAX_UPLOADS))?;
         let peak = memory.finish()?;
-        let [uploads, plain, decoding] = <[Turns; 3]>::try_from(measured)
-            .map_err(|_| anyhow!("three contenders measured, three results"))?;
         let ids = upload.created();
         ensure!(
             !ids.is_empty(),
@@ -288,12 +283,12 @@ impl Bench<'_> {
             ("LIGHTBOX_DATA_DIR", data.display().to_string()),
             ("LIGHTBOX_RECORD_CACHE_SECONDS", "0".into()),
         ])?;
-        let (nginx, nginx_address) = nginx::start(
+        let (nginx_server, nginx_address) = nginx::start(
             &self.args.nginx,
             &data.join("blobs"),
             &self.work.join("nginx"),
         )?;
-        let (floor, floor_address) = framework_floor::start(&data.join("blobs"))?;
+        let (floor_server, floor_address) = framework_floor::start(&data.join("blobs"))?;
         let api_paths: Vec<String> = ids
             .iter()
             .map(|id| format!("/api/v1/images/{id}"))
@@ -307,7 +302,7 @@ impl Bench<'_> {
             )?))
         };
         let runtime = &self.runtime;
-        let mut contenders = [
+        let contenders = [
             Contender::server(
                 "download",
                 runtime,
@@ -336,14 +331,13 @@ impl Bench<'_> {
         let cached_memory = server.sample_private_memory();
         let uncached_memory = uncached.sample_private_memory();
         let cache_before = server.record_cache_reads()?;
-        let measured = interleave::measure(&mut contenders, self.transfer_load(MAX_QUERIES))?;
+        let [cached, off, nginx, floor] =
+            interleave::measure(contenders, self.transfer_load(MAX_QUERIES))?;
         let cache = cache_note(cache_before, server.record_cache_reads()?);
         let (cached_peak, uncached_peak) = (cached_memory.finish()?, uncached_memory.finish()?);
-        floor.stop()?;
-        nginx.stop()?;
+        floor_server.stop()?;
+        nginx_server.stop()?;
         uncached.stop()?;
-        let [cached, off, nginx, floor] = <[Turns; 4]>::try_from(measured)
-            .map_err(|_| anyhow!("four contenders measured, four results"))?;
 
         let images = thousands(ids.len() as u64);
         let mut cached_row = download_row(
